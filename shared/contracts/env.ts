@@ -1,0 +1,18 @@
+/**
+ * Environment variable names shared by the CDK stack (which sets them) and the functions (which
+ * read them). Read them with `requireEnv`, once, at module scope.
+ */
+export const ENV = {
+  tableName: 'DIRECTORY_TABLE_NAME',
+  /** Optional: a DynamoDB endpoint override (DynamoDB Local). */
+  dynamoEndpoint: 'DYNAMODB_ENDPOINT',
+  logLevel: 'POWERTOOLS_LOG_LEVEL',
+  serviceName: 'POWERTOOLS_SERVICE_NAME',
+} as const;
+
+/** Reads a required variable; fails at cold start with the variable's name rather than later with `undefined`. */
+export function requireEnv(name: string, env: NodeJS.ProcessEnv = process.env): string {
+  const value = env[name];
+  if (value === undefined || value === '') throw new Error(`Missing required environment variable ${name}`);
+  return value;
+}

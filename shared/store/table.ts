@@ -1,0 +1,29 @@
+/**
+ * The one definition of the directory table: keys, stream and TTL. The CDK construct and the
+ * local runtime both build the table from this object, so the two cannot drift.
+ *
+ * Single-table layout, every item of a directory under one partition key:
+ *
+ * | pk          | sk                                   | what                                         |
+ * |-------------|--------------------------------------|----------------------------------------------|
+ * | DIR#{dir}   | DIRECTORY                            | the directory record                         |
+ * | DIR#{dir}   | TOKEN#{sha256(token)}                | a bearer token, stored only as its hash      |
+ * | DIR#{dir}   | USER#{id}                            | a user (SCIM JSON, version, timestamps)      |
+ * | DIR#{dir}   | UNIQUE#userName#{key(lower(userName))} | claims the userName (transactional uniqueness) |
+ * | DIR#{dir}   | IDX#{attr}#{key(value)}#{id}         | index entry for externalId and emails.value  |
+ * | DIR#{dir}   | COUNT#User#{shard}                   | sharded resource counter (totalResults)       |
+ * | DIR#{dir}   | PAGE#{query}#{startIndex}            | paging bookmark (transient, TTL)             |
+ *
+ * Index entries live in the base table and are written in the same transaction as the user, so
+ * look-ups are strongly consistent and need no GSI.
+ */
+export const directoryTable = {
+  partitionKey: { name: 'pk', type: 'S' },
+  sortKey: { name: 'sk', type: 'S' },
+  /** Transient items (paging bookmarks) carry this epoch-seconds attribute. */
+  timeToLiveAttribute: 'expiresAt',
+  stream: 'NEW_AND_OLD_IMAGES',
+  billingMode: 'PAY_PER_REQUEST',
+} as const;
+
+export type DirectoryTableDefinition = typeof directoryTable;
