@@ -1,0 +1,99 @@
+/**
+ * The local runtime: the same Lambda handlers, served over HTTP the way API Gateway invokes them,
+ * on DynamoDB Local. `npm start` runs it with a persistent database; the end-to-end tests run it
+ * against the test run's DynamoDB Local.
+ */
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { documentClient } from '../shared/adapters/dynamodb/client.ts';
+import { DynamoTokenStore, generateToken } from '../shared/adapters/dynamodb/token-store.ts';
+import { ENV } from '../shared/contracts/env.ts';
+import { type ScimFunctionName, scimFunctions, scimRoutes } from '../shared/contracts/routes.ts';
+import { startApiGateway } from './api-gateway.ts';
+import { ensureTable } from './create-table.ts';
+import { dynamoClientFor } from './dynamodb-local.ts';
+
+export interface LocalRuntimeOptions {
+  /** DynamoDB Local's endpoint. */
+  readonly dynamoEndpoint: string;
+  readonly tableName: string;
+  /** HTTP port; 0 picks a free one. */
+  readonly port: number;
+  readonly directoryId?: string;
+  /** The bearer token of the directory; generated when absent. */
+  readonly token?: string;
+  readonly logRequests?: boolean;
+}
+
+export interface LocalRuntime {
+  /** e.g. http://localhost:8080 */
+  readonly url: string;
+  /** e.g. http://localhost:8080/default/scim/v2 */
+  readonly baseUrl: string;
+  readonly directoryId: string;
+  readonly token: string;
+  readonly tokens: DynamoTokenStore;
+  close(): Promise<void>;
+}
+
+type Handler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
+
+/** Starts the SCIM API on the given DynamoDB Local: table created from the shared definition, directory and token registered. */
+export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<LocalRuntime> {
+  // The functions read their configuration at module scope, as they do in Lambda.
+  process.env[ENV.tableName] = options.tableName;
+  process.env[ENV.dynamoEndpoint] = options.dynamoEndpoint;
+  process.env.AWS_REGION ??= 'local';
+  process.env.AWS_ACCESS_KEY_ID ??= 'local';
+  process.env.AWS_SECRET_ACCESS_KEY ??= 'local';
+
+  await ensureTable(dynamoClientFor(options.dynamoEndpoint), options.tableName);
+  const directoryId = options.directoryId ?? 'default';
+  const tokens = new DynamoTokenStore(
+    documentClient({ endpoint: options.dynamoEndpoint }),
+    options.tableName,
+  );
+  await tokens.ensureDirectory(directoryId, 'Default directory');
+  const token = options.token ?? generateToken();
+  await tokens.register(directoryId, token, { label: 'local runtime' });
+
+  const handlers = {} as Record<ScimFunctionName, Handler>;
+  for (const [name, fn] of Object.entries(scimFunctions) as [
+    ScimFunctionName,
+    (typeof scimFunctions)[ScimFunctionName],
+  ][]) {
+    const module = (await import(new URL(`../${fn.entry}`, import.meta.url).href)) as { handler: Handler };
+    handlers[name] = module.handler;
+  }
+  const api = await startApiGateway({
+    port: options.port,
+    routes: scimRoutes.map((route) => ({
+      method: route.method,
+      resource: route.resource,
+      handler: handlers[route.function],
+    })),
+    ...(options.logRequests ? { logRequests: true } : {}),
+  });
+  return {
+    url: api.url,
+    baseUrl: `${api.url}/${directoryId}/scim/v2`,
+    directoryId,
+    token,
+    tokens,
+    close: () => api.close(),
+  };
+}
+
+/** The development token: SCIM_DEV_TOKEN, or the one saved by an earlier start, or a new one saved for next time. */
+export async function devToken(file: string, fromEnv: string | undefined): Promise<string> {
+  if (fromEnv) return fromEnv;
+  const saved = await readFile(file, 'utf8')
+    .then((text) => text.trim())
+    .catch(() => '');
+  if (saved) return saved;
+  const token = generateToken();
+  await mkdir(dirname(file), { recursive: true });
+  await writeFile(file, `${token}\n`, { mode: 0o600 });
+  return token;
+}

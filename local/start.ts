@@ -1,0 +1,46 @@
+/**
+ * `npm start`: the connector on this machine, no AWS account needed. DynamoDB Local keeps its
+ * data under .local/ (git-ignored), so users survive a restart. PORT and SCIM_DEV_TOKEN are honoured.
+ */
+import { startDynamoDbLocal } from './dynamodb-local.ts';
+import { devToken, startLocalRuntime } from './runtime.ts';
+
+const port = Number(process.env.PORT ?? 8080);
+const dynamo = await startDynamoDbLocal({ dataDir: '.local/dynamodb' });
+let stopping = false;
+async function stop(code: number): Promise<never> {
+  if (!stopping) {
+    stopping = true;
+    await runtime?.close().catch(() => undefined);
+    await dynamo.stop();
+  }
+  process.exit(code);
+}
+process.on('SIGINT', () => void stop(0));
+process.on('SIGTERM', () => void stop(0));
+
+let runtime: Awaited<ReturnType<typeof startLocalRuntime>> | undefined;
+try {
+  runtime = await startLocalRuntime({
+    dynamoEndpoint: dynamo.endpoint,
+    tableName: 'scim-directory',
+    port,
+    token: await devToken('.local/dev-token', process.env.SCIM_DEV_TOKEN),
+    logRequests: true,
+  });
+} catch (error) {
+  console.error(error);
+  await stop(1);
+}
+
+if (runtime) {
+  console.log(`
+SCIM connector running on DynamoDB Local (data in .local/dynamodb)
+
+  Tenant URL / SCIM base URL:  ${runtime.baseUrl}
+  Secret token (Bearer):       ${runtime.token}
+
+  Try:  curl -H "Authorization: Bearer ${runtime.token}" "${runtime.baseUrl}/Users?filter=userName%20eq%20%22ada%40example.com%22"
+
+Press Ctrl-C to stop.`);
+}

@@ -1,0 +1,393 @@
+import {
+  BatchGetCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  type QueryCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import type { Actor, StoredUser, UserPage, UserStore } from '../../ports/user-store.ts';
+import { VersionConflict } from '../../ports/user-store.ts';
+import { ScimError } from '../../scim/errors.ts';
+import type { IndexLookup } from '../../scim/filter/index.ts';
+import type { ScimResource } from '../../scim/resource.ts';
+import { COUNTER_SHARDS, keys } from '../../store/keys.ts';
+import { MAX_TRANSACTION_ITEMS, transactWrite } from './transact.ts';
+import { fromUserItem, toUserItem } from './user-item.ts';
+
+/** Paging bookmarks live for an hour: long enough for an IdP import, short enough to stay small. */
+const BOOKMARK_TTL_SECONDS = 3600;
+
+/**
+ * UserStore on the directory table. Uniqueness and index entries are written in the same
+ * transaction as the user, with a version condition, so no read-then-write race can duplicate a
+ * userName or lose an update. Reads are strongly consistent: an IdP reads right after it writes.
+ */
+export class DynamoUserStore implements UserStore {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async create(
+    directoryId: string,
+    user: { id: string; resource: ScimResource; now: string },
+    actor: Actor,
+  ): Promise<StoredUser> {
+    const stored: StoredUser = {
+      id: user.id,
+      resource: user.resource,
+      version: 1,
+      created: user.now,
+      lastModified: user.now,
+    };
+    const item = toUserItem(directoryId, stored, actor);
+    assertIndexable(item.indexSks.length);
+    const result = await transactWrite(this.client, {
+      TransactItems: [
+        { Put: { TableName: this.tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' } },
+        // The claim item is what makes userName unique: a second create finds it and the whole transaction fails.
+        {
+          Put: {
+            TableName: this.tableName,
+            Item: { pk: item.pk, sk: item.claimSk, type: 'UserNameClaim', userId: user.id },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        },
+        ...item.indexSks.map((sk) => ({
+          Put: { TableName: this.tableName, Item: { pk: item.pk, sk, type: 'IndexEntry', userId: user.id } },
+        })),
+        this.counterUpdate(directoryId, +1),
+      ],
+    });
+    if (!result.ok) {
+      if (result.reasons[1] === 'ConditionalCheckFailed') throw userNameTaken(user.resource);
+      throw new Error(`User create cancelled: ${result.reasons.join(',')}`);
+    }
+    return stored;
+  }
+
+  async get(directoryId: string, id: string): Promise<StoredUser | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.user(directoryId, id), ConsistentRead: true }),
+    );
+    return Item ? fromUserItem(Item) : undefined;
+  }
+
+  async replace(
+    directoryId: string,
+    current: StoredUser,
+    next: { resource: ScimResource; now: string },
+    actor: Actor,
+  ): Promise<StoredUser> {
+    const stored: StoredUser = {
+      ...current,
+      resource: next.resource,
+      version: current.version + 1,
+      lastModified: next.now,
+    };
+    const item = toUserItem(directoryId, stored, actor);
+    const before = toUserItem(directoryId, current, actor);
+    const removedIndex = before.indexSks.filter((sk) => !item.indexSks.includes(sk));
+    const addedIndex = item.indexSks.filter((sk) => !before.indexSks.includes(sk));
+    const claimMoves = before.claimSk !== item.claimSk;
+    assertIndexable(item.indexSks.length);
+    const result = await transactWrite(this.client, {
+      TransactItems: [
+        {
+          Put: {
+            TableName: this.tableName,
+            Item: item,
+            // The optimistic lock: only the version we read may be replaced.
+            ConditionExpression: '#version = :expected',
+            ExpressionAttributeNames: { '#version': 'version' },
+            ExpressionAttributeValues: { ':expected': current.version },
+          },
+        },
+        ...(claimMoves
+          ? [
+              {
+                Put: {
+                  TableName: this.tableName,
+                  Item: { pk: item.pk, sk: item.claimSk, type: 'UserNameClaim', userId: current.id },
+                  ConditionExpression: 'attribute_not_exists(pk)',
+                },
+              },
+              { Delete: { TableName: this.tableName, Key: { pk: item.pk, sk: before.claimSk } } },
+            ]
+          : []),
+        ...removedIndex.map((sk) => ({ Delete: { TableName: this.tableName, Key: { pk: item.pk, sk } } })),
+        ...addedIndex.map((sk) => ({
+          Put: {
+            TableName: this.tableName,
+            Item: { pk: item.pk, sk, type: 'IndexEntry', userId: current.id },
+          },
+        })),
+      ],
+    });
+    if (!result.ok) {
+      if (result.reasons[0] === 'ConditionalCheckFailed')
+        throw await this.goneOrConflict(directoryId, current.id);
+      if (claimMoves && result.reasons[1] === 'ConditionalCheckFailed') throw userNameTaken(next.resource);
+      throw new Error(`User replace cancelled: ${result.reasons.join(',')}`);
+    }
+    return stored;
+  }
+
+  async delete(directoryId: string, current: StoredUser, now: string, actor: Actor): Promise<void> {
+    const item = toUserItem(directoryId, current, actor);
+    const result = await transactWrite(this.client, {
+      TransactItems: [
+        {
+          Delete: {
+            TableName: this.tableName,
+            Key: keys.user(directoryId, current.id),
+            ConditionExpression: '#version = :expected',
+            ExpressionAttributeNames: { '#version': 'version' },
+            ExpressionAttributeValues: { ':expected': current.version },
+          },
+        },
+        // What was deleted, when and by whom, outlives the user: it is the leaver's evidence.
+        {
+          Put: {
+            TableName: this.tableName,
+            Item: {
+              ...keys.userTombstone(directoryId, current.id),
+              type: 'UserTombstone',
+              directoryId,
+              id: current.id,
+              resource: item.resource,
+              version: current.version + 1,
+              deletedAt: now,
+              actor,
+            },
+          },
+        },
+        { Delete: { TableName: this.tableName, Key: { pk: item.pk, sk: item.claimSk } } },
+        ...item.indexSks.map((sk) => ({ Delete: { TableName: this.tableName, Key: { pk: item.pk, sk } } })),
+        this.counterUpdate(directoryId, -1),
+      ],
+    });
+    if (!result.ok) {
+      if (result.reasons[0] === 'ConditionalCheckFailed')
+        throw await this.goneOrConflict(directoryId, current.id);
+      throw new Error(`User delete cancelled: ${result.reasons.join(',')}`);
+    }
+  }
+
+  async lookup(directoryId: string, lookup: IndexLookup): Promise<StoredUser[]> {
+    switch (lookup.index) {
+      case 'id': {
+        const user = await this.get(directoryId, lookup.value);
+        return user ? [user] : [];
+      }
+      case 'userName': {
+        const { Item } = await this.client.send(
+          new GetCommand({
+            TableName: this.tableName,
+            Key: keys.userNameClaim(directoryId, lookup.value),
+            ConsistentRead: true,
+          }),
+        );
+        return this.getMany(directoryId, Item ? [String(Item.userId)] : []);
+      }
+      case 'externalId':
+      case 'emails.value': {
+        const entries = await this.queryAll({
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+          ExpressionAttributeValues: {
+            ':pk': keys.partition(directoryId),
+            ':prefix': keys.indexPrefix(lookup.index, lookup.value),
+          },
+        });
+        return this.getMany(
+          directoryId,
+          entries.map((entry) => String(entry.userId)),
+        );
+      }
+      default:
+        return [];
+    }
+  }
+
+  async page(directoryId: string, startIndex: number, count: number): Promise<UserPage> {
+    const totalResults = await this.count(directoryId);
+    if (count === 0 || startIndex > totalResults) return { users: [], totalResults };
+    const after = await this.positionBefore(directoryId, startIndex);
+    const items: Record<string, unknown>[] = [];
+    let exclusiveStartKey = after === undefined ? undefined : { pk: keys.partition(directoryId), sk: after };
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+          ExpressionAttributeValues: { ':pk': keys.partition(directoryId), ':prefix': keys.userPrefix },
+          ConsistentRead: true,
+          Limit: count - items.length,
+          ExclusiveStartKey: exclusiveStartKey,
+        }),
+      );
+      items.push(...(page.Items ?? []));
+      exclusiveStartKey = page.LastEvaluatedKey as typeof exclusiveStartKey;
+    } while (exclusiveStartKey && items.length < count);
+    const last = items.at(-1);
+    if (last && items.length === count)
+      await this.saveBookmark(directoryId, startIndex + count, String(last.sk));
+    return { users: items.map(fromUserItem), totalResults };
+  }
+
+  async *scan(directoryId: string): AsyncIterable<StoredUser> {
+    let exclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+          ExpressionAttributeValues: { ':pk': keys.partition(directoryId), ':prefix': keys.userPrefix },
+          ConsistentRead: true,
+          ExclusiveStartKey: exclusiveStartKey,
+        }),
+      );
+      for (const item of page.Items ?? []) yield fromUserItem(item);
+      exclusiveStartKey = page.LastEvaluatedKey;
+    } while (exclusiveStartKey);
+  }
+
+  /** The number of users: the sum of the counter shards, one Query whatever the directory's size. */
+  async count(directoryId: string): Promise<number> {
+    const shards = await this.queryAll({
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: {
+        ':pk': keys.partition(directoryId),
+        ':prefix': keys.counterPrefix('User'),
+      },
+    });
+    return shards.reduce((sum, shard) => sum + Number(shard.n ?? 0), 0);
+  }
+
+  /**
+   * The sort key of the user just before position `startIndex`. A sequential walk (1, 101, 201…)
+   * finds the bookmark the previous page left, so each page costs the same as the first. A jump
+   * to a page nobody walked to reads the keys before it once, and leaves a bookmark behind.
+   */
+  private async positionBefore(directoryId: string, startIndex: number): Promise<string | undefined> {
+    if (startIndex <= 1) return undefined;
+    const { Item } = await this.client.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: keys.pageBookmark(directoryId, 'users', startIndex),
+        ConsistentRead: true,
+      }),
+    );
+    if (Item && typeof Item.after === 'string') return Item.after;
+    let skipped = 0;
+    let lastSk: string | undefined;
+    let exclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+          ExpressionAttributeValues: { ':pk': keys.partition(directoryId), ':prefix': keys.userPrefix },
+          ProjectionExpression: 'sk',
+          ConsistentRead: true,
+          Limit: startIndex - 1 - skipped,
+          ExclusiveStartKey: exclusiveStartKey,
+        }),
+      );
+      const items = page.Items ?? [];
+      skipped += items.length;
+      lastSk = items.length > 0 ? String(items.at(-1)?.sk) : lastSk;
+      exclusiveStartKey = page.LastEvaluatedKey;
+    } while (exclusiveStartKey && skipped < startIndex - 1);
+    return lastSk;
+  }
+
+  private async saveBookmark(directoryId: string, startIndex: number, after: string): Promise<void> {
+    await this.client.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          ...keys.pageBookmark(directoryId, 'users', startIndex),
+          type: 'PageBookmark',
+          after,
+          expiresAt: Math.floor(Date.now() / 1000) + BOOKMARK_TTL_SECONDS,
+        },
+      }),
+    );
+  }
+
+  private counterUpdate(directoryId: string, delta: number) {
+    const shard = Math.floor(Math.random() * COUNTER_SHARDS);
+    return {
+      Update: {
+        TableName: this.tableName,
+        Key: keys.counterShard(directoryId, 'User', shard),
+        UpdateExpression: 'ADD #n :delta',
+        ExpressionAttributeNames: { '#n': 'n' },
+        ExpressionAttributeValues: { ':delta': delta },
+      },
+    };
+  }
+
+  private async getMany(directoryId: string, ids: string[]): Promise<StoredUser[]> {
+    const unique = [...new Set(ids)];
+    const users: StoredUser[] = [];
+    for (let i = 0; i < unique.length; i += 100) {
+      let request: Record<string, { Keys: Record<string, unknown>[]; ConsistentRead: boolean }> | undefined =
+        {
+          [this.tableName]: {
+            Keys: unique.slice(i, i + 100).map((id) => keys.user(directoryId, id)),
+            ConsistentRead: true,
+          },
+        };
+      while (request && Object.keys(request).length > 0) {
+        const result = await this.client.send(new BatchGetCommand({ RequestItems: request }));
+        users.push(...(result.Responses?.[this.tableName] ?? []).map(fromUserItem));
+        request = result.UnprocessedKeys as typeof request;
+      }
+    }
+    return users;
+  }
+
+  private async queryAll(input: Omit<QueryCommandInput, 'TableName'>): Promise<Record<string, unknown>[]> {
+    const items: Record<string, unknown>[] = [];
+    let exclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          ...input,
+          TableName: this.tableName,
+          ConsistentRead: true,
+          ExclusiveStartKey: exclusiveStartKey,
+        }),
+      );
+      items.push(...(page.Items ?? []));
+      exclusiveStartKey = page.LastEvaluatedKey;
+    } while (exclusiveStartKey);
+    return items;
+  }
+
+  private async goneOrConflict(directoryId: string, id: string): Promise<Error> {
+    return (await this.get(directoryId, id))
+      ? new VersionConflict(`User ${id} changed concurrently`)
+      : ScimError.notFound(`User ${id} not found.`);
+  }
+}
+
+function userNameTaken(resource: ScimResource): ScimError {
+  return ScimError.conflict(
+    `userName "${String(resource.userName)}" is already taken in this directory (userName is case-insensitive).`,
+  );
+}
+
+/**
+ * Index entries are written in the user's transaction (at most 100 items, and a replace may
+ * delete and add every entry), so a user may carry at most 40 distinct email addresses.
+ */
+const MAX_INDEX_ENTRIES = 41;
+function assertIndexable(entries: number): void {
+  if (entries > MAX_INDEX_ENTRIES || 2 * entries + 3 > MAX_TRANSACTION_ITEMS) {
+    throw ScimError.badRequest('invalidValue', 'A user may have at most 40 distinct email addresses.');
+  }
+}

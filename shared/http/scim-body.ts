@@ -1,0 +1,57 @@
+import type middy from '@middy/core';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { ScimError } from '../scim/errors.ts';
+
+/** Bodies above this size are refused with 413 before parsing; advertised in docs/limits.md. */
+export const MAX_BODY_BYTES = 256 * 1024;
+
+const ACCEPTED_TYPES = ['application/scim+json', 'application/json'];
+
+export type WithScimBody = { scimBody?: unknown };
+
+/**
+ * Parses a JSON request body into `event.scimBody`. Accepts application/scim+json and
+ * application/json (RFC 7644 §3.1); malformed JSON is a 400 invalidSyntax, never a 500.
+ */
+export function scimBody(): middy.MiddlewareObj<APIGatewayProxyEvent & WithScimBody, APIGatewayProxyResult> {
+  const before: middy.MiddlewareFn<APIGatewayProxyEvent & WithScimBody, APIGatewayProxyResult> = async (
+    request,
+  ) => {
+    const { event } = request;
+    if (event.body === null || event.body === undefined || event.body === '') return;
+    const raw = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+    const bytes = Buffer.byteLength(raw, 'utf8');
+    if (bytes > MAX_BODY_BYTES)
+      throw ScimError.tooLarge(`The request body is ${bytes} bytes; the limit is ${MAX_BODY_BYTES}.`);
+    const contentType = headerValue(event.headers, 'content-type');
+    const mediaType = contentType?.split(';')[0]?.trim().toLowerCase();
+    if (mediaType && !ACCEPTED_TYPES.includes(mediaType)) {
+      throw new ScimError(
+        415,
+        'invalidSyntax',
+        `Content-Type ${mediaType} is not supported; send application/scim+json.`,
+      );
+    }
+    try {
+      event.scimBody = JSON.parse(raw) as unknown;
+    } catch (error) {
+      throw ScimError.badRequest(
+        'invalidSyntax',
+        `The request body is not valid JSON: ${(error as Error).message}`,
+      );
+    }
+  };
+  return { before };
+}
+
+/** Header look-up by name, case-insensitively (API Gateway keeps the client's casing). */
+export function headerValue(
+  headers: APIGatewayProxyEvent['headers'] | null | undefined,
+  name: string,
+): string | undefined {
+  if (!headers) return undefined;
+  const wanted = name.toLowerCase();
+  for (const [key, value] of Object.entries(headers))
+    if (key.toLowerCase() === wanted && value !== undefined) return value;
+  return undefined;
+}

@@ -1,0 +1,65 @@
+import middy from '@middy/core';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { SCIM_BASE } from '../contracts/routes.ts';
+import type { TokenStore } from '../ports/token-store.ts';
+import { ScimError } from '../scim/errors.ts';
+import type { ScimRequestContext } from '../scim/users/user-service.ts';
+import { authenticate, type WithScimCaller } from './authenticate.ts';
+import { headerValue, scimBody, type WithScimBody } from './scim-body.ts';
+import { scimErrors } from './scim-errors.ts';
+
+/** What a route sees: the authenticated context and the request, already parsed. */
+export interface ScimHttpRequest {
+  readonly ctx: ScimRequestContext;
+  readonly pathParameters: Readonly<Record<string, string | undefined>>;
+  readonly query: Readonly<Record<string, string | undefined>>;
+  readonly header: (name: string) => string | undefined;
+  readonly body: unknown;
+}
+
+export type ScimRoute = (request: ScimHttpRequest) => Promise<APIGatewayProxyResult>;
+
+/** Routes keyed as `METHOD /Path` relative to the SCIM base, e.g. `GET /Users/{id}`. */
+export type ScimRoutes = Readonly<Record<string, ScimRoute>>;
+
+type ScimEvent = APIGatewayProxyEvent & WithScimBody & WithScimCaller;
+
+/**
+ * A Lambda handler serving SCIM routes: errors as RFC 7644 JSON, bearer authentication bound to
+ * the directory in the path, JSON bodies parsed, then the route for the API Gateway resource.
+ */
+export function scimHandler(routes: ScimRoutes, tokens: TokenStore) {
+  const dispatch = async (event: ScimEvent): Promise<APIGatewayProxyResult> => {
+    const key = `${event.httpMethod} ${event.resource.replace(SCIM_BASE, '')}`;
+    const route = routes[key];
+    if (!route) throw new ScimError(404, undefined, `No SCIM endpoint ${key}.`);
+    if (!event.scimCaller) throw new ScimError(401, undefined, 'Authentication failed.');
+    return route({
+      ctx: { ...event.scimCaller, baseUrl: baseUrlOf(event, event.scimCaller.directoryId) },
+      pathParameters: event.pathParameters ?? {},
+      query: event.queryStringParameters ?? {},
+      header: (name) => headerValue(event.headers, name),
+      body: event.scimBody,
+    });
+  };
+  return middy<ScimEvent, APIGatewayProxyResult>()
+    .use(scimErrors())
+    .use(authenticate(tokens))
+    .use(scimBody())
+    .handler(dispatch);
+}
+
+/**
+ * The directory's SCIM base URL as the client reached it (stage prefix or custom domain
+ * included), used for meta.location and Location headers.
+ */
+function baseUrlOf(event: APIGatewayProxyEvent, directoryId: string): string {
+  const host =
+    headerValue(event.headers, 'x-forwarded-host') ?? headerValue(event.headers, 'host') ?? 'localhost';
+  const proto = headerValue(event.headers, 'x-forwarded-proto') ?? 'https';
+  const path = event.requestContext?.path ?? event.path;
+  const marker = `/${directoryId}/scim/v2`;
+  const at = path.indexOf(marker);
+  const prefix = at >= 0 ? path.slice(0, at) : '';
+  return `${proto}://${host}${prefix}${marker}`;
+}

@@ -1,0 +1,65 @@
+import type { IndexLookup } from '../scim/filter/index.ts';
+import type { ScimResource } from '../scim/resource.ts';
+
+/** Who made a change: the credential the request authenticated with. Recorded on every write. */
+export interface Actor {
+  readonly kind: 'token' | 'jwt' | 'admin';
+  readonly id: string;
+  readonly label?: string;
+}
+
+/**
+ * A user as stored: the SCIM attributes the client may write (`resource`, without id and meta)
+ * plus what the service provider owns.
+ */
+export interface StoredUser {
+  readonly id: string;
+  readonly resource: ScimResource;
+  /** Incremented on every write; exposed as the ETag `W/"{version}"`. */
+  readonly version: number;
+  readonly created: string;
+  readonly lastModified: string;
+}
+
+export interface UserPage {
+  readonly users: readonly StoredUser[];
+  readonly totalResults: number;
+}
+
+/**
+ * Storage of users, owned by the SCIM core. Every method takes the directory first: no call can
+ * reach another directory's data. Implementations enforce userName uniqueness (case-insensitive)
+ * atomically with the write and reject a write whose `expectedVersion` is no longer current.
+ */
+export interface UserStore {
+  /** Throws ScimError 409 uniqueness when the userName is taken. */
+  create(
+    directoryId: string,
+    user: { id: string; resource: ScimResource; now: string },
+    actor: Actor,
+  ): Promise<StoredUser>;
+  get(directoryId: string, id: string): Promise<StoredUser | undefined>;
+  /**
+   * Replaces the resource if its version is still `expectedVersion`.
+   * Throws VersionConflict when it moved on, ScimError 404 when it is gone, 409 on userName.
+   */
+  replace(
+    directoryId: string,
+    current: StoredUser,
+    next: { resource: ScimResource; now: string },
+    actor: Actor,
+  ): Promise<StoredUser>;
+  /** Deletes if the version is still `current.version`; throws VersionConflict otherwise. */
+  delete(directoryId: string, current: StoredUser, now: string, actor: Actor): Promise<void>;
+  /** Users whose indexed attribute equals the value (userName and emails case-insensitively). */
+  lookup(directoryId: string, lookup: IndexLookup): Promise<StoredUser[]>;
+  /** One page in a stable order; `startIndex` is 1-based. Sequential pages cost the same as the first. */
+  page(directoryId: string, startIndex: number, count: number): Promise<UserPage>;
+  /** Every user in the stable order, for filters no index answers. The caller bounds how many it reads. */
+  scan(directoryId: string): AsyncIterable<StoredUser>;
+}
+
+/** The stored version moved on between our read and our write. */
+export class VersionConflict extends Error {
+  override readonly name = 'VersionConflict';
+}

@@ -1,0 +1,55 @@
+import { createHash } from 'node:crypto';
+
+/**
+ * Key builders for the directory table (layout in ./table.ts). Everything that reads or writes
+ * the table, including the stream relay, builds keys here.
+ */
+const pk = (directoryId: string) => `DIR#${directoryId}`;
+
+/** Values in sort keys are percent-encoded (so `#` cannot fake a boundary) and long ones hashed (sort keys stop at 1 KB). */
+export function keyValue(value: string): string {
+  const encoded = encodeURIComponent(value);
+  return encoded.length <= 400 ? encoded : `~sha256~${createHash('sha256').update(value).digest('hex')}`;
+}
+
+export const keys = {
+  partition: pk,
+  directory: (directoryId: string) => ({ pk: pk(directoryId), sk: 'DIRECTORY' }),
+  token: (directoryId: string, tokenHash: string) => ({ pk: pk(directoryId), sk: `TOKEN#${tokenHash}` }),
+  tokenPrefix: 'TOKEN#',
+  user: (directoryId: string, id: string) => ({ pk: pk(directoryId), sk: `USER#${id}` }),
+  userPrefix: 'USER#',
+  /** Written when a user is deleted: who deleted it and when, kept for the evidence trail. */
+  userTombstone: (directoryId: string, id: string) => ({ pk: pk(directoryId), sk: `TOMBSTONE#USER#${id}` }),
+  /** userName is unique per directory and case-insensitive (RFC 7643 caseExact false). */
+  userNameClaim: (directoryId: string, userName: string) => ({
+    pk: pk(directoryId),
+    sk: `UNIQUE#userName#${keyValue(userName.toLowerCase())}`,
+  }),
+  indexPrefix: (attribute: IndexedAttribute, value: string) =>
+    `IDX#${attribute}#${keyValue(normaliseIndexValue(attribute, value))}#`,
+  indexEntry: (directoryId: string, attribute: IndexedAttribute, value: string, id: string) => ({
+    pk: pk(directoryId),
+    sk: `${keys.indexPrefix(attribute, value)}${id}`,
+  }),
+  counterPrefix: (resourceType: string) => `COUNT#${resourceType}#`,
+  counterShard: (directoryId: string, resourceType: string, shard: number) => ({
+    pk: pk(directoryId),
+    sk: `COUNT#${resourceType}#${shard}`,
+  }),
+  pageBookmark: (directoryId: string, query: string, startIndex: number) => ({
+    pk: pk(directoryId),
+    sk: `PAGE#${query}#${startIndex}`,
+  }),
+} as const;
+
+/** Attributes answered from index entries, with the case rule each follows. */
+export type IndexedAttribute = 'externalId' | 'emails.value';
+
+function normaliseIndexValue(attribute: IndexedAttribute, value: string): string {
+  // externalId is caseExact (RFC 7643 §3.1); email addresses are not.
+  return attribute === 'externalId' ? value : value.toLowerCase();
+}
+
+/** Counter updates are spread over shards so that parallel creates do not contend on one item. */
+export const COUNTER_SHARDS = 8;

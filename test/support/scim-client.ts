@@ -1,0 +1,68 @@
+import { inject } from 'vitest';
+import { type LocalRuntime, startLocalRuntime } from '../../local/runtime.ts';
+
+export interface ScimReply {
+  status: number;
+  headers: Headers;
+  // biome-ignore lint/suspicious/noExplicitAny: test assertions read arbitrary JSON
+  body: any;
+}
+
+export interface TestScim {
+  runtime: LocalRuntime;
+  /** A request relative to the directory's SCIM base URL, with its bearer token. */
+  request(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<ScimReply>;
+  close(): Promise<void>;
+}
+
+/** The local runtime on the test run's DynamoDB Local, with a table of its own. */
+export async function startTestScim(options: { token?: string } = {}): Promise<TestScim> {
+  const tableName = `scim-test-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+  const runtime = await startLocalRuntime({
+    dynamoEndpoint: inject('dynamoEndpoint'),
+    tableName,
+    port: 0,
+    ...(options.token ? { token: options.token } : {}),
+  });
+  return {
+    runtime,
+    async request(method, path, body, headers = {}) {
+      const response = await fetch(`${runtime.baseUrl}${path}`, {
+        method,
+        headers: {
+          Authorization: `Bearer ${runtime.token}`,
+          ...(body !== undefined ? { 'Content-Type': 'application/scim+json' } : {}),
+          ...headers,
+        },
+        ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
+      });
+      const text = await response.text();
+      return {
+        status: response.status,
+        headers: response.headers,
+        body: text ? JSON.parse(text) : undefined,
+      };
+    },
+    close: () => runtime.close(),
+  };
+}
+
+export const USER_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:User';
+export const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
+export const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
+export const ERROR_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:Error';
+
+/** A user as Entra ID creates it (attribute mapping defaults). */
+export function entraUser(userName: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    schemas: [USER_SCHEMA, ENTERPRISE],
+    externalId: userName.split('@')[0],
+    userName,
+    active: true,
+    displayName: 'Ada Lovelace',
+    emails: [{ primary: true, type: 'work', value: userName }],
+    name: { formatted: 'Ada Lovelace', familyName: 'Lovelace', givenName: 'Ada' },
+    [ENTERPRISE]: { department: 'Engineering', employeeNumber: '1815' },
+    ...extra,
+  };
+}
