@@ -15,8 +15,6 @@ export const servedSchemas: readonly SchemaDefinition[] = servedResourceTypes.fl
 export function serviceProviderConfig(baseUrl: string): ScimObject {
   return {
     schemas: ['urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig'],
-    documentationUri:
-      'https://github.com/scim-provisioning-connector/scim-provisioning-connector/tree/main/docs',
     patch: { supported: true },
     bulk: { supported: false, maxOperations: 0, maxPayloadSize: 0 },
     filter: { supported: true, maxResults: MAX_RESULTS },

@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { coerceResource } from '../../../shared/scim/coerce.ts';
 import { ScimError } from '../../../shared/scim/errors.ts';
-import { ENTERPRISE_USER_SCHEMA, USER_SCHEMA, userResourceType } from '../../../shared/scim/schema/resource-type.ts';
+import {
+  ENTERPRISE_USER_SCHEMA,
+  USER_SCHEMA,
+  userResourceType,
+} from '../../../shared/scim/schema/resource-type.ts';
 
 const coerce = (input: unknown) => coerceResource(userResourceType, input, { mode: 'create' });
 const errorOf = (fn: () => unknown): ScimError => {
@@ -16,7 +20,13 @@ const errorOf = (fn: () => unknown): ScimError => {
 
 describe('coerceResource', () => {
   it('rewrites attribute names to the schema spelling, case-insensitively, and rebuilds schemas', () => {
-    expect(coerce({ USERNAME: 'ada', Name: { GivenName: 'Ada' }, [ENTERPRISE_USER_SCHEMA.toUpperCase()]: { EmployeeNumber: '7' } })).toEqual({
+    expect(
+      coerce({
+        USERNAME: 'ada',
+        Name: { GivenName: 'Ada' },
+        [ENTERPRISE_USER_SCHEMA.toUpperCase()]: { EmployeeNumber: '7' },
+      }),
+    ).toEqual({
       schemas: [USER_SCHEMA, ENTERPRISE_USER_SCHEMA],
       userName: 'ada',
       name: { givenName: 'Ada' },
@@ -25,7 +35,9 @@ describe('coerceResource', () => {
   });
 
   it('reads Entra string booleans, including primary', () => {
-    expect(coerce({ userName: 'a', active: 'False', emails: [{ value: 'a@x', primary: 'True' }] })).toMatchObject({
+    expect(
+      coerce({ userName: 'a', active: 'False', emails: [{ value: 'a@x', primary: 'True' }] }),
+    ).toMatchObject({
       active: false,
       emails: [{ value: 'a@x', primary: true }],
     });
@@ -46,19 +58,34 @@ describe('coerceResource', () => {
   });
 
   it('accepts the enterprise manager as a bare id; drops its readOnly displayName', () => {
-    expect(coerce({ userName: 'a', [ENTERPRISE_USER_SCHEMA]: { manager: 'boss-id' } })[ENTERPRISE_USER_SCHEMA]).toEqual({ manager: { value: 'boss-id' } });
-    expect(coerce({ userName: 'a', [ENTERPRISE_USER_SCHEMA]: { manager: { value: 'b', displayName: 'Boss' } } })[ENTERPRISE_USER_SCHEMA]).toEqual({
+    expect(
+      coerce({ userName: 'a', [ENTERPRISE_USER_SCHEMA]: { manager: 'boss-id' } })[ENTERPRISE_USER_SCHEMA],
+    ).toEqual({ manager: { value: 'boss-id' } });
+    expect(
+      coerce({ userName: 'a', [ENTERPRISE_USER_SCHEMA]: { manager: { value: 'b', displayName: 'Boss' } } })[
+        ENTERPRISE_USER_SCHEMA
+      ],
+    ).toEqual({
       manager: { value: 'b' },
     });
   });
 
   it('treats null as unassigned and drops empty complex values', () => {
-    expect(coerce({ userName: 'a', displayName: null, name: { givenName: null }, emails: [null] })).toEqual({ schemas: [USER_SCHEMA], userName: 'a' });
+    expect(coerce({ userName: 'a', displayName: null, name: { givenName: null }, emails: [null] })).toEqual({
+      schemas: [USER_SCHEMA],
+      userName: 'a',
+    });
   });
 
   it('requires userName', () => {
-    expect(errorOf(() => coerce({ displayName: 'x' }))).toMatchObject({ status: 400, scimType: 'invalidValue' });
-    expect(errorOf(() => coerce({ userName: null }))).toMatchObject({ status: 400, scimType: 'invalidValue' });
+    expect(errorOf(() => coerce({ displayName: 'x' }))).toMatchObject({
+      status: 400,
+      scimType: 'invalidValue',
+    });
+    expect(errorOf(() => coerce({ userName: null }))).toMatchObject({
+      status: 400,
+      scimType: 'invalidValue',
+    });
   });
 
   it.each([
@@ -73,13 +100,24 @@ describe('coerceResource', () => {
     ['a multi-valued attribute given an object', { userName: 'a', emails: { value: 'a@x' } }],
     ['a complex attribute given a string', { userName: 'a', name: 'Ada' }],
     ['a string given an object', { userName: { first: 'a' } }],
-    ['two primary emails', { userName: 'a', emails: [{ value: 'a', primary: true }, { value: 'b', primary: true }] }],
+    [
+      'two primary emails',
+      {
+        userName: 'a',
+        emails: [
+          { value: 'a', primary: true },
+          { value: 'b', primary: true },
+        ],
+      },
+    ],
     ['an extension that is not an object', { userName: 'a', [ENTERPRISE_USER_SCHEMA]: 'x' }],
   ])('refuses %s with invalidValue', (_name, body) => {
     expect(errorOf(() => coerce(body))).toMatchObject({ status: 400, scimType: 'invalidValue' });
   });
 
   it('accepts a numeric employee number as its text', () => {
-    expect(coerce({ userName: 'a', [ENTERPRISE_USER_SCHEMA]: { employeeNumber: 1815 } })[ENTERPRISE_USER_SCHEMA]).toEqual({ employeeNumber: '1815' });
+    expect(
+      coerce({ userName: 'a', [ENTERPRISE_USER_SCHEMA]: { employeeNumber: 1815 } })[ENTERPRISE_USER_SCHEMA],
+    ).toEqual({ employeeNumber: '1815' });
   });
 });

@@ -15,7 +15,9 @@ describe('preconditions', () => {
   it('If-None-Match is "not modified" for a read and 412 for a write', () => {
     expect(checkPreconditions('read', etagOf(3), { ifNoneMatch: 'W/"3"' })).toBe('notModified');
     expect(checkPreconditions('read', etagOf(3), { ifNoneMatch: 'W/"2"' })).toBe('proceed');
-    expect(() => checkPreconditions('write', etagOf(3), { ifNoneMatch: '*' })).toThrow(expect.objectContaining({ status: 412 }));
+    expect(() => checkPreconditions('write', etagOf(3), { ifNoneMatch: '*' })).toThrow(
+      expect.objectContaining({ status: 412 }),
+    );
   });
 });
 

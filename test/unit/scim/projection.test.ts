@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { parseAttributeList, projectResource } from '../../../shared/scim/projection.ts';
 import type { ScimResource } from '../../../shared/scim/resource.ts';
-import { ENTERPRISE_USER_SCHEMA, USER_SCHEMA, userResourceType } from '../../../shared/scim/schema/resource-type.ts';
+import {
+  ENTERPRISE_USER_SCHEMA,
+  USER_SCHEMA,
+  userResourceType,
+} from '../../../shared/scim/schema/resource-type.ts';
 
 const user: ScimResource = {
   schemas: [USER_SCHEMA, ENTERPRISE_USER_SCHEMA],
@@ -16,7 +20,8 @@ const user: ScimResource = {
   [ENTERPRISE_USER_SCHEMA]: { department: 'R&D', employeeNumber: '1' },
   meta: { resourceType: 'User', version: 'W/"1"' },
 };
-const project = (projection: Parameters<typeof projectResource>[2]) => projectResource(userResourceType, user, projection);
+const project = (projection: Parameters<typeof projectResource>[2]) =>
+  projectResource(userResourceType, user, projection);
 
 describe('projectResource', () => {
   it('never returns the password', () => {
@@ -25,7 +30,9 @@ describe('projectResource', () => {
   });
 
   it('attributes keeps the named attributes, sub-attributes and extension attributes, plus id and schemas', () => {
-    expect(project({ attributes: ['Name.GivenName', 'emails.value', `${ENTERPRISE_USER_SCHEMA}:department`] })).toEqual({
+    expect(
+      project({ attributes: ['Name.GivenName', 'emails.value', `${ENTERPRISE_USER_SCHEMA}:department`] }),
+    ).toEqual({
       schemas: user.schemas,
       id: 'u1',
       name: { givenName: 'Ada' },
@@ -35,15 +42,25 @@ describe('projectResource', () => {
   });
 
   it('excludedAttributes removes what it names but never id', () => {
-    const out = project({ excludedAttributes: ['emails', 'id', 'name.familyName', `${ENTERPRISE_USER_SCHEMA}:employeeNumber`] });
-    expect(out).toMatchObject({ id: 'u1', name: { givenName: 'Ada' }, [ENTERPRISE_USER_SCHEMA]: { department: 'R&D' } });
+    const out = project({
+      excludedAttributes: ['emails', 'id', 'name.familyName', `${ENTERPRISE_USER_SCHEMA}:employeeNumber`],
+    });
+    expect(out).toMatchObject({
+      id: 'u1',
+      name: { givenName: 'Ada' },
+      [ENTERPRISE_USER_SCHEMA]: { department: 'R&D' },
+    });
     expect(out).not.toHaveProperty('emails');
     expect(out.name).not.toHaveProperty('familyName');
   });
 
   it('ignores names the schema does not know, and does not change its input', () => {
     const before = structuredClone(user);
-    expect(project({ attributes: ['userName', 'urn:custom:thing'] })).toEqual({ schemas: user.schemas, id: 'u1', userName: 'ada' });
+    expect(project({ attributes: ['userName', 'urn:custom:thing'] })).toEqual({
+      schemas: user.schemas,
+      id: 'u1',
+      userName: 'ada',
+    });
     expect(user).toEqual(before);
   });
 
