@@ -194,8 +194,17 @@ class Resolver {
       path = { ...path, subAttribute: valueAttribute.name };
       target = valueAttribute;
     }
-    checkOperand(op, target, value, formatPath(path));
-    return { kind: 'compare', op, path, value, attributeType: target.type, caseExact: target.caseExact };
+    // Entra's SCIM validator quotes booleans (`emails[primary eq "True"]`), as Entra does in PATCH values.
+    const operand = target.type === 'boolean' ? stringBoolean(value) : value;
+    checkOperand(op, target, operand, formatPath(path));
+    return {
+      kind: 'compare',
+      op,
+      path,
+      value: operand,
+      attributeType: target.type,
+      caseExact: target.caseExact,
+    };
   }
 
   private resolve(
@@ -240,6 +249,13 @@ class Resolver {
     }
     throw invalid('The filter has a value that could not be read.');
   }
+}
+
+/** "true"/"false" in any case as the boolean; any other value as it is. */
+function stringBoolean(value: ComparisonValue): ComparisonValue {
+  if (typeof value !== 'string') return value;
+  const lower = value.toLowerCase();
+  return lower === 'true' ? true : lower === 'false' ? false : value;
 }
 
 /** Refuses comparisons that can never be meaningful, so a client learns of its mistake. */

@@ -1,9 +1,10 @@
 import { isDeepStrictEqual } from 'node:util';
 import { type ScimResource as LibraryDocument, type ScimPatchOperation, scimPatch } from 'scim-patch';
-import type { Compare, Filter } from 'scim2-parse-filter';
 import { ScimError, type ScimType } from '../errors.ts';
+import type { Filter } from '../filter/ast.ts';
+import { matchesFilter } from '../filter/evaluate.ts';
 import { isScimObject, type ScimObject, type ScimResource, type ScimValue } from '../resource.ts';
-import { type AttributeDefinition, findAttribute } from '../schema/attribute.ts';
+import { findAttribute } from '../schema/attribute.ts';
 import type { ResourceType } from '../schema/resource-type.ts';
 import { isWholeList, normalisePatchBody, type PatchOperation, type PatchTarget } from './normalise.ts';
 
@@ -87,60 +88,33 @@ function applyToEntries(holder: ScimObject, operation: PatchOperation): void {
 }
 
 /** The existing entries an operation addresses: those matching its filter, else every entry. */
-function pick(holder: ScimObject, { attribute, filter }: PatchTarget): ScimObject[] {
-  const value = holder[attribute.name];
+function pick(holder: ScimObject, target: PatchTarget): ScimObject[] {
+  const value = holder[target.attribute.name];
   const entries = Array.isArray(value) ? value : value === undefined || value === null ? [] : [value];
   return entries.filter(
-    (entry): entry is ScimObject => isScimObject(entry) && (!filter || matches(entry, filter, attribute)),
+    (entry): entry is ScimObject =>
+      isScimObject(entry) && (!target.filter || matches(entry, target.filter, target)),
   );
 }
 
-/** RFC 7644 §3.4.2.2 on one entry: strings compare case-insensitively unless the sub-attribute is caseExact. */
-function matches(entry: ScimObject, filter: Filter, attribute: AttributeDefinition): boolean {
-  switch (filter.op) {
-    case 'and':
-      return filter.filters.every((clause) => matches(entry, clause, attribute));
-    case 'or':
-      return filter.filters.some((clause) => matches(entry, clause, attribute));
-    case 'not':
-      return !matches(entry, filter.filter, attribute);
-    case '[]':
-      return false; // refused during normalisation
-    case 'pr':
-      return isSet(entry[filter.attrPath]);
-    default:
-      return compare(entry[filter.attrPath], filter, findAttribute(attribute.subAttributes, filter.attrPath));
-  }
-}
-
-function compare(
-  actual: ScimValue | undefined,
-  { op, compValue }: Compare,
-  definition?: AttributeDefinition,
-): boolean {
-  const fold = (value: ScimValue | undefined) =>
-    typeof value === 'string' && !definition?.caseExact ? value.toLowerCase() : (value ?? null);
-  const left = fold(actual);
-  const right = fold(compValue);
-  if (op === 'eq') return left === right;
-  if (op === 'ne') return left !== right;
-  if (typeof left === 'string' && typeof right === 'string') {
-    if (op === 'co') return left.includes(right);
-    if (op === 'sw') return left.startsWith(right);
-    if (op === 'ew') return left.endsWith(right);
-  }
-  const sameKind = typeof left === typeof right && (typeof left === 'string' || typeof left === 'number');
-  if (!sameKind || left === null || right === null) return false;
-  if (op === 'gt') return left > right;
-  if (op === 'ge') return left >= right;
-  if (op === 'lt') return left < right;
-  return op === 'le' && left <= right;
+/**
+ * Evaluates the value filter on one entry with the shared evaluator (the same case rules as
+ * GET ?filter=), by presenting the entry as the only value of its attribute.
+ */
+function matches(entry: ScimObject, filter: Filter, { extension, attribute }: PatchTarget): boolean {
+  const value = attribute.multiValued ? [entry] : entry;
+  const resource: ScimResource = extension
+    ? { schemas: [], [extension]: { [attribute.name]: value } }
+    : { schemas: [], [attribute.name]: value };
+  return matchesFilter(filter, resource);
 }
 
 /** The entry an `eq` filter (or an `and` of them) describes, e.g. `type eq "work"` gives {"type": "work"}. */
 function seedOf(filter: Filter): ScimObject | undefined {
-  if (filter.op === 'eq' && filter.compValue !== null) return { [filter.attrPath]: filter.compValue };
-  if (filter.op !== 'and') return undefined;
+  if (filter.kind === 'compare' && filter.op === 'eq' && filter.value !== null && filter.path.subAttribute) {
+    return { [filter.path.subAttribute]: filter.value };
+  }
+  if (filter.kind !== 'and') return undefined;
   const parts = filter.filters.map(seedOf);
   return parts.every((part) => part !== undefined) ? Object.assign({}, ...parts) : undefined;
 }

@@ -1,5 +1,6 @@
-import { type Compare, type Filter, parse } from 'scim2-parse-filter';
 import { ScimError, type ScimType } from '../errors.ts';
+import type { Filter, ValueComparison } from '../filter/ast.ts';
+import { parseFilter } from '../filter/parse.ts';
 import { isScimObject, type ScimObject, type ScimValue } from '../resource.ts';
 import { type AttributeDefinition, findAttribute, type SchemaDefinition } from '../schema/attribute.ts';
 import { type ResourceType, resolveAttributePath, splitSchemaUrn } from '../schema/resource-type.ts';
@@ -197,14 +198,30 @@ function listedRemovals(context: Context, target: PatchTarget, value: ScimValue)
     const given = entry(target.attribute, item, index);
     const fields = isScimObject(given) ? withoutNulls(given) : {};
     const identity = fields.value !== undefined ? { value: fields.value } : fields;
-    const clauses: Compare[] = Object.entries(identity).flatMap(([attrPath, compValue]) =>
-      typeof compValue === 'object' ? [] : [{ op: 'eq' as const, attrPath, compValue }],
-    );
+    const clauses: ValueComparison[] = Object.entries(identity).flatMap(([name, compValue]) => {
+      const sub = findAttribute(target.attribute.subAttributes, name);
+      if (!sub || typeof compValue === 'object') return [];
+      const path = {
+        ...(target.extension ? { extension: target.extension } : {}),
+        attribute: target.attribute.name,
+        subAttribute: sub.name,
+      };
+      return [
+        {
+          kind: 'compare',
+          op: 'eq',
+          path,
+          value: compValue,
+          attributeType: sub.type,
+          caseExact: sub.caseExact,
+        },
+      ];
+    });
     const [first, ...more] = clauses;
     if (!first) {
       throw fail(index, 'invalidValue', 'each entry listed for removal must name it, e.g. {"value": "…"}');
     }
-    const filter: Filter = more.length === 0 ? first : { op: 'and', filters: clauses };
+    const filter: Filter = more.length === 0 ? first : { kind: 'and', filters: clauses };
     return { index, op: 'remove' as const, target: { ...target, filter } };
   });
 }
@@ -238,40 +255,25 @@ function parsePath(context: Context, path: string): ParsedPath {
   }
   return {
     kind: 'attribute',
-    target: { ...resolved, filter: canonicalFilter(resolved.attribute, filterText, index) },
+    target: { ...resolved, filter: valueFilter(resourceType, resolved, filterText, index) },
   };
 }
 
-/** Parses `valFilter` and spells its attribute names as the schema does; string booleans become booleans. */
-function canonicalFilter(attribute: AttributeDefinition, text: string, index: number): Filter {
-  let parsed: Filter;
+/**
+ * Parses `attribute[valFilter]` with the same hardened filter parser as GET ?filter=, so a PATCH path
+ * gets the same names, case rules and limits; returns the inner filter (its paths are full paths such
+ * as `emails.type`).
+ */
+function valueFilter(resourceType: ResourceType, target: PatchTarget, text: string, index: number): Filter {
+  const qualified = `${target.extension ? `${target.extension}:` : ''}${target.attribute.name}[${text}]`;
   try {
-    parsed = parse(text);
+    const parsed = parseFilter(qualified, resourceType);
+    if (parsed.kind !== 'valuePath') throw new Error('not a value filter');
+    return parsed.filter;
   } catch (error) {
-    throw ScimError.badRequest('invalidPath', `Operations[${index}]: malformed filter "${text}".`, error);
+    const detail = error instanceof ScimError ? error.detail : `malformed filter "${text}"`;
+    throw ScimError.badRequest('invalidPath', `Operations[${index}]: ${detail}`, error);
   }
-  const rewrite = (filter: Filter): Filter => {
-    switch (filter.op) {
-      case 'and':
-      case 'or':
-        return { op: filter.op, filters: filter.filters.map(rewrite) };
-      case 'not':
-        return { op: 'not', filter: rewrite(filter.filter) };
-      case '[]':
-        throw fail(index, 'invalidPath', 'value filters cannot be nested');
-      default: {
-        const sub = findAttribute(attribute.subAttributes, filter.attrPath);
-        if (!sub) {
-          throw fail(index, 'invalidPath', `"${attribute.name}" has no sub-attribute "${filter.attrPath}"`);
-        }
-        if (filter.op === 'pr') return { op: 'pr', attrPath: sub.name };
-        const compValue =
-          sub.type === 'boolean' ? (stringBoolean(filter.compValue) ?? filter.compValue) : filter.compValue;
-        return { op: filter.op, attrPath: sub.name, compValue };
-      }
-    }
-  };
-  return rewrite(parsed);
 }
 
 /**
