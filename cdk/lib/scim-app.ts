@@ -1,0 +1,44 @@
+import { type App, Tags, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import type { AppConfig } from './config.ts';
+import { ServiceStack } from './service-stack.ts';
+import { StatefulStack } from './stateful-stack.ts';
+
+export interface ScimStacks {
+  readonly stateful: StatefulStack;
+  readonly service: ServiceStack;
+}
+
+/**
+ * Adds the connector's stacks to an app and checks them with cdk-nag's AwsSolutions rules, which
+ * run as a validation plugin during synthesis. `cdk/bin/app.ts` and the tests both build the app
+ * through here, so the tests check exactly what deploys.
+ *
+ * @example
+ * const app = new App();
+ * const { service } = buildScimApp(app, loadConfig(app));
+ */
+export function buildScimApp(app: App, config: AppConfig): ScimStacks {
+  // Environment-agnostic stacks: `cdk deploy` targets the account and region of the caller's
+  // credentials, and synthesis needs neither.
+  const prefix = `scim-${config.stage}`;
+
+  const stateful = new StatefulStack(app, `${prefix}-stateful`, {
+    description: `SCIM connector (${config.stage}): directory table`,
+    manageApiGatewayAccount: config.manageApiGatewayAccount,
+  });
+  const service = new ServiceStack(app, `${prefix}-service`, {
+    description: `SCIM connector (${config.stage}): SCIM functions and API`,
+    stage: config.stage,
+    table: stateful.table,
+    logRetention: config.logRetentionDays,
+  });
+  // Implied by the table reference already; stated because the API stage's logging also needs
+  // the API Gateway account role of the stateful stack in place first.
+  service.addStackDependency(stateful, 'the directory table and the API Gateway logging role');
+
+  Tags.of(app).add('application', 'scim-connector');
+  Tags.of(app).add('stage', config.stage);
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  return { stateful, service };
+}

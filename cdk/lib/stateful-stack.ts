@@ -1,0 +1,25 @@
+import { Stack, type StackProps } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import type { Construct } from 'constructs';
+import { ApiGatewayAccount } from './constructs/api-gateway-account.ts';
+import { DirectoryTable } from './constructs/directory-table.ts';
+
+export interface StatefulStackProps extends StackProps {
+  /** Declare the regional API Gateway logging role here (see {@link ApiGatewayAccount}). */
+  readonly manageApiGatewayAccount: boolean;
+}
+
+/**
+ * What outlives a deployment: the directory table (and, later, the event bus, its archive and
+ * the connector queues). Kept apart from the service stack so that replacing functions or the
+ * API can never touch data.
+ */
+export class StatefulStack extends Stack {
+  readonly table: ITable;
+
+  constructor(scope: Construct, id: string, props: StatefulStackProps) {
+    super(scope, id, props);
+    this.table = new DirectoryTable(this, 'Directory').table;
+    if (props.manageApiGatewayAccount) new ApiGatewayAccount(this, 'ApiGatewayAccount');
+  }
+}

@@ -1,0 +1,109 @@
+/**
+ * cdk-nag 3 runs as a CDK validation plugin during synthesis (`Validations.of(app).addPlugins`),
+ * not as an Aspect: its findings go to the validation report, not to construct annotations, and
+ * an acknowledgement is `Validations.of(construct).acknowledge({ id, reason })` metadata.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Validations } from 'aws-cdk-lib';
+import { Annotations, Match } from 'aws-cdk-lib/assertions';
+import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildTestApp, type TestApp } from './synth-app.ts';
+
+/** Long enough to say what is accepted and why, not just "not needed". */
+const MIN_REASON_LENGTH = 60;
+
+let testApp: TestApp;
+let assembly: CloudAssembly | undefined;
+let synthError: unknown;
+
+beforeAll(() => {
+  // With CDK's own CloudFormation rules too, as `cdk synth` runs them.
+  testApp = buildTestApp({ cloudFormationValidation: true });
+  try {
+    assembly = testApp.app.synth();
+  } catch (error) {
+    synthError = error;
+  }
+});
+
+describe('cdk-nag AwsSolutions checks', () => {
+  it('let the app synthesise (an unacknowledged error would fail it)', () => {
+    expect(synthError).toBeUndefined();
+  });
+
+  it('leave no error or warning unacknowledged', () => {
+    const { violations } = new AwsSolutionsChecks().validateScope(testApp.app);
+    const findings = violations.map(
+      (violation) =>
+        `${violation.severity} ${violation.ruleName} at ${violation.violatingResources
+          .map((resource) => resource.constructPath)
+          .join(', ')}`,
+    );
+    expect(findings).toEqual([]);
+  });
+
+  it('leave nothing in the validation report of the cloud assembly', () => {
+    if (!assembly) throw new Error('no cloud assembly: synthesis failed');
+    const report = JSON.parse(readFileSync(join(assembly.directory, 'validation-report.json'), 'utf8')) as {
+      pluginReports: unknown[];
+    };
+    expect(report.pluginReports).toEqual([]);
+  });
+
+  it.each(['stateful', 'service'] as const)(
+    'find no AwsSolutions or CDK annotation on the %s stack',
+    (name) => {
+      const annotations = Annotations.fromStack(testApp[name]);
+      const messages = [
+        ...annotations.findError('*', Match.anyValue()),
+        ...annotations.findWarning('*', Match.anyValue()),
+      ].map((message) => `${message.id}: ${String(message.entry.data)}`);
+      expect(messages).toEqual([]);
+    },
+  );
+});
+
+describe('acknowledgements', () => {
+  const acknowledgements = () =>
+    testApp.app.node.findAll().flatMap((construct) =>
+      construct.node.metadata
+        .filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+        .flatMap((entry) => Object.entries(entry.data as Record<string, unknown>))
+        .map(([id, reason]) => ({ path: construct.node.path, id: id.replace(/^annotation::/i, ''), reason })),
+    );
+
+  it('each carry a written reason', () => {
+    const found = acknowledgements();
+    expect(found.length).toBeGreaterThan(0);
+    for (const { path, id, reason } of found) {
+      expect(typeof reason, `${id} at ${path}`).toBe('string');
+      expect(String(reason).length, `${id} at ${path}: "${String(reason)}"`).toBeGreaterThanOrEqual(
+        MIN_REASON_LENGTH,
+      );
+    }
+  });
+
+  it('are exactly the reviewed ones: a new acknowledgement is a decision, made here', () => {
+    const byRule = [...new Set(acknowledgements().map(({ path, id }) => `${id} @ ${path}`))].sort();
+    expect(byRule).toEqual(
+      [
+        // Authentication is in the functions until the Lambda authorizer arrives.
+        'AwsSolutions-APIG4 @ scim-dev-service/Scim/Api',
+        'AwsSolutions-COG4 @ scim-dev-service/Scim/Api',
+        // WAF comes with the production hardening.
+        'AwsSolutions-APIG3 @ scim-dev-service/Scim/Api',
+        // Node.js 22 pinned.
+        'AwsSolutions-L1 @ scim-dev-service/Users/Function',
+        'AwsSolutions-L1 @ scim-dev-service/Discovery/Function',
+        // X-Ray write actions have no resource-level permissions.
+        'AwsSolutions-IAM5[Resource::*] @ scim-dev-service/Users/Role',
+        'AwsSolutions-IAM5[Resource::*] @ scim-dev-service/Discovery/Role',
+        // The regional API Gateway logging role uses the AWS-maintained policy.
+        'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs] @ scim-dev-stateful/ApiGatewayAccount/CloudWatchRole',
+      ].sort(),
+    );
+  });
+});

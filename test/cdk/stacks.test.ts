@@ -1,0 +1,277 @@
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ENV } from '../../shared/contracts/env.ts';
+import {
+  SCIM_BASE,
+  type ScimFunctionName,
+  scimFunctions,
+  scimRoutes,
+} from '../../shared/contracts/routes.ts';
+import { directoryTable } from '../../shared/store/table.ts';
+import { buildTestApp } from './synth-app.ts';
+
+interface CfnResource {
+  readonly Type: string;
+  readonly Properties: Record<string, unknown>;
+  readonly DeletionPolicy?: string;
+}
+interface PolicyStatement {
+  readonly Action: string | string[];
+  readonly Resource: unknown;
+}
+
+const functionNames = Object.keys(scimFunctions) as ScimFunctionName[];
+
+let stateful: Template;
+let service: Template;
+let retentionDays: number;
+/** Logical id of the table in the stateful stack. */
+let tableId: string;
+/** Logical id of each function in the service stack. */
+let functionIds: Record<ScimFunctionName, string>;
+
+beforeAll(() => {
+  const app = buildTestApp();
+  stateful = Template.fromStack(app.stateful);
+  service = Template.fromStack(app.service);
+  retentionDays = app.config.logRetentionDays;
+  tableId = onlyKey(stateful.findResources('AWS::DynamoDB::Table'));
+  functionIds = Object.fromEntries(functionNames.map((name) => [name, functionIdOf(name)])) as Record<
+    ScimFunctionName,
+    string
+  >;
+});
+
+describe('stateful stack: the directory table', () => {
+  it('has exactly the keys, stream, TTL and billing of shared/store/table.ts', () => {
+    const { partitionKey, sortKey, stream, timeToLiveAttribute, billingMode } = directoryTable;
+    stateful.resourceCountIs('AWS::DynamoDB::Table', 1);
+    stateful.hasResourceProperties('AWS::DynamoDB::Table', {
+      KeySchema: [
+        { AttributeName: partitionKey.name, KeyType: 'HASH' },
+        { AttributeName: sortKey.name, KeyType: 'RANGE' },
+      ],
+      AttributeDefinitions: [
+        { AttributeName: partitionKey.name, AttributeType: partitionKey.type },
+        { AttributeName: sortKey.name, AttributeType: sortKey.type },
+      ],
+      StreamSpecification: { StreamViewType: stream },
+      TimeToLiveSpecification: { AttributeName: timeToLiveAttribute, Enabled: true },
+      BillingMode: billingMode,
+      // The definition declares no secondary index: index entries live in the base table.
+      GlobalSecondaryIndexes: Match.absent(),
+      LocalSecondaryIndexes: Match.absent(),
+    });
+  });
+
+  it('is protected: PITR, deletion protection, AWS-managed encryption, retained', () => {
+    stateful.hasResource('AWS::DynamoDB::Table', {
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+      Properties: Match.objectLike({
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        DeletionProtectionEnabled: true,
+        // SSEEnabled without a key id is the AWS-managed key (aws/dynamodb).
+        SSESpecification: { SSEEnabled: true },
+      }),
+    });
+  });
+});
+
+describe('service stack: the SCIM functions', () => {
+  it.each(functionNames)('%s runs Node.js 22 on arm64 and knows the table', (name) => {
+    const fn = resource(service, functionIds[name]);
+    expect(fn.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'] });
+    expect(fn.Properties).toMatchObject({ TracingConfig: { Mode: 'Active' } });
+    const variables = (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+    expect(imported(variables[ENV.tableName])).toEqual({ Ref: tableId });
+  });
+
+  it('lets the users function read and write the table, and nothing else', () => {
+    const statements = dynamoStatementsOf('users');
+    expect(statements.length).toBeGreaterThan(0);
+    for (const statement of statements) expect(imported(statement.Resource)).toEqual(tableArn());
+    const actions = statements.flatMap((statement) => [statement.Action].flat());
+    expect(actions).toEqual(
+      expect.arrayContaining([
+        'dynamodb:GetItem',
+        'dynamodb:Query',
+        'dynamodb:PutItem',
+        'dynamodb:DeleteItem',
+      ]),
+    );
+    expect(actions).toEqual(expect.arrayContaining(['dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem']));
+  });
+
+  it('lets the discovery function only look up a token by key', () => {
+    // Discovery documents are static, but the caller's bearer token is checked like everywhere.
+    const statements = dynamoStatementsOf('discovery');
+    expect(statements.flatMap((statement) => [statement.Action].flat())).toEqual(['dynamodb:GetItem']);
+    for (const statement of statements) expect(imported(statement.Resource)).toEqual(tableArn());
+  });
+
+  it('grants no action on every resource ("*") but the X-Ray ones, which have no resource level', () => {
+    for (const name of functionNames) {
+      const wildcards = statementsOf(name).filter((statement) =>
+        JSON.stringify(statement.Resource).includes('*'),
+      );
+      expect(wildcards.flatMap((statement) => [statement.Action].flat()).sort()).toEqual([
+        'xray:PutTelemetryRecords',
+        'xray:PutTraceSegments',
+      ]);
+    }
+  });
+
+  it('gives every log group the configured retention', () => {
+    const groups = Object.values(service.findResources('AWS::Logs::LogGroup'));
+    expect(groups).toHaveLength(4); // two functions, API access logs, API execution logs
+    for (const group of groups) expect(group.Properties.RetentionInDays).toBe(retentionDays);
+  });
+});
+
+describe('service stack: the SCIM API', () => {
+  it('serves every route of scimRoutes, and no other, through its function', () => {
+    const served = Object.values(service.findResources('AWS::ApiGateway::Method')).map((method) => ({
+      method: String(method.Properties.HttpMethod),
+      resource: pathOf(method.Properties.ResourceId),
+      function: functionNameOf(method.Properties.Integration),
+    }));
+    const expected = scimRoutes.map(({ method, resource, function: fn }) => ({
+      method,
+      resource,
+      function: fn,
+    }));
+    expect(served).toHaveLength(expected.length);
+    expect(served).toEqual(expect.arrayContaining(expected));
+  });
+
+  it('uses Lambda proxy integrations and requires the Authorization header', () => {
+    for (const method of Object.values(service.findResources('AWS::ApiGateway::Method'))) {
+      expect(method.Properties).toMatchObject({
+        Integration: { Type: 'AWS_PROXY', IntegrationHttpMethod: 'POST' },
+        RequestParameters: { 'method.request.header.Authorization': true },
+        RequestValidatorId: expect.anything(),
+      });
+    }
+  });
+
+  it('logs every request as JSON to a log group, execution errors without bodies, and traces', () => {
+    service.hasResourceProperties('AWS::ApiGateway::Stage', {
+      AccessLogSetting: {
+        DestinationArn: Match.anyValue(),
+        Format: Match.stringLikeRegexp('"requestId":"\\$context.requestId"'),
+      },
+      MethodSettings: [
+        Match.objectLike({
+          HttpMethod: '*',
+          ResourcePath: '/*',
+          LoggingLevel: 'ERROR',
+          DataTraceEnabled: false,
+        }),
+      ],
+      TracingEnabled: true,
+    });
+  });
+
+  it('throttles the stage by default', () => {
+    service.hasResourceProperties('AWS::ApiGateway::Stage', {
+      MethodSettings: [Match.objectLike({ ThrottlingRateLimit: 100, ThrottlingBurstLimit: 200 })],
+    });
+  });
+
+  it('answers a request without a bearer token with a SCIM 401, before any function runs', () => {
+    service.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
+      ResponseType: 'BAD_REQUEST_PARAMETERS',
+      StatusCode: '401',
+      ResponseParameters: Match.objectLike({
+        'gatewayresponse.header.WWW-Authenticate': `'Bearer realm="scim"'`,
+      }),
+      ResponseTemplates: {
+        'application/json': Match.stringLikeRegexp('urn:ietf:params:scim:api:messages:2.0:Error'),
+      },
+    });
+  });
+
+  it('leaves the regional API Gateway logging role to the stateful stack', () => {
+    stateful.resourceCountIs('AWS::ApiGateway::Account', 1);
+    service.resourceCountIs('AWS::ApiGateway::Account', 0);
+  });
+
+  it('outputs the SCIM base URL template', () => {
+    service.hasOutput('ScimBaseUrl', {
+      Value: { 'Fn::Join': ['', Match.arrayWith([SCIM_BASE])] },
+    });
+  });
+});
+
+// --- reading the templates -------------------------------------------------------------------
+
+function onlyKey(record: Record<string, unknown>): string {
+  const keys = Object.keys(record);
+  if (keys.length !== 1) throw new Error(`expected one resource, found ${keys.length}`);
+  return keys[0] as string;
+}
+
+function resource(template: Template, logicalId: string): CfnResource {
+  const found = (template.toJSON().Resources as Record<string, CfnResource>)[logicalId];
+  if (!found) throw new Error(`no resource ${logicalId}`);
+  return found;
+}
+
+function functionIdOf(name: ScimFunctionName): string {
+  return onlyKey(
+    service.findResources('AWS::Lambda::Function', {
+      Properties: { Description: scimFunctions[name].description },
+    }),
+  );
+}
+
+/**
+ * Follows a cross-stack reference to the value the stateful stack outputs. With cdk.json's
+ * `@aws-cdk/core:defaultCrossStackReferences: weak`, a reference is `Fn::GetStackOutput`.
+ */
+function imported(value: unknown): unknown {
+  const reference = (value as { 'Fn::GetStackOutput'?: { OutputName: string } })['Fn::GetStackOutput'];
+  if (!reference) return value;
+  const outputs = stateful.toJSON().Outputs as Record<string, { Value: unknown }>;
+  return outputs[reference.OutputName]?.Value;
+}
+
+const tableArn = () => ({ 'Fn::GetAtt': [tableId, 'Arn'] });
+
+function statementsOf(name: ScimFunctionName): PolicyStatement[] {
+  const roleArn = resource(service, functionIds[name]).Properties.Role as { 'Fn::GetAtt': [string, string] };
+  const policies = service.findResources('AWS::IAM::Policy', {
+    Properties: { Roles: [{ Ref: roleArn['Fn::GetAtt'][0] }] },
+  });
+  return Object.values(policies).flatMap(
+    (policy) => (policy.Properties.PolicyDocument as { Statement: PolicyStatement[] }).Statement,
+  );
+}
+
+function dynamoStatementsOf(name: ScimFunctionName): PolicyStatement[] {
+  return statementsOf(name).filter((statement) =>
+    [statement.Action].flat().some((action) => action.startsWith('dynamodb:')),
+  );
+}
+
+/** The full path of an API Gateway resource, from its chain of parents. */
+function pathOf(resourceId: unknown): string {
+  const resources = service.findResources('AWS::ApiGateway::Resource');
+  const parts: string[] = [];
+  let current = resourceId as { Ref?: string };
+  while (current.Ref) {
+    const properties = resources[current.Ref]?.Properties as { PathPart: string; ParentId: { Ref?: string } };
+    parts.unshift(properties.PathPart);
+    current = properties.ParentId;
+  }
+  return `/${parts.join('/')}`;
+}
+
+/** The SCIM function whose ARN the integration URI names. */
+function functionNameOf(integration: unknown): ScimFunctionName | undefined {
+  const uri = JSON.stringify((integration as { Uri: unknown }).Uri);
+  return functionNames.find((name) =>
+    uri.includes(JSON.stringify({ 'Fn::GetAtt': [functionIds[name], 'Arn'] })),
+  );
+}
