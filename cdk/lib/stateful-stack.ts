@@ -1,4 +1,4 @@
-import { Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { Construct } from 'constructs';
 import { ApiGatewayAccount } from './constructs/api-gateway-account.ts';
@@ -20,6 +20,10 @@ export class StatefulStack extends Stack {
   constructor(scope: Construct, id: string, props: StatefulStackProps) {
     super(scope, id, props);
     this.table = new DirectoryTable(this, 'Directory').table;
+    new CfnOutput(this, 'DirectoryTableName', {
+      value: this.table.tableName,
+      description: 'The directory table; `npm run token -- --table <this>` mints a directory token',
+    });
     if (props.manageApiGatewayAccount) new ApiGatewayAccount(this, 'ApiGatewayAccount');
   }
 }

@@ -218,14 +218,7 @@ export class DynamoUserStore implements UserStore {
     let exclusiveStartKey = after === undefined ? undefined : { pk: keys.partition(directoryId), sk: after };
     do {
       const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ExpressionAttributeValues: { ':pk': keys.partition(directoryId), ':prefix': keys.userPrefix },
-          ConsistentRead: true,
-          Limit: count - items.length,
-          ExclusiveStartKey: exclusiveStartKey,
-        }),
+        this.usersQuery(directoryId, { Limit: count - items.length, ExclusiveStartKey: exclusiveStartKey }),
       );
       items.push(...(page.Items ?? []));
       exclusiveStartKey = page.LastEvaluatedKey as typeof exclusiveStartKey;
@@ -240,13 +233,7 @@ export class DynamoUserStore implements UserStore {
     let exclusiveStartKey: Record<string, unknown> | undefined;
     do {
       const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ExpressionAttributeValues: { ':pk': keys.partition(directoryId), ':prefix': keys.userPrefix },
-          ConsistentRead: true,
-          ExclusiveStartKey: exclusiveStartKey,
-        }),
+        this.usersQuery(directoryId, { ExclusiveStartKey: exclusiveStartKey }),
       );
       for (const item of page.Items ?? []) yield fromUserItem(item);
       exclusiveStartKey = page.LastEvaluatedKey;
@@ -285,12 +272,8 @@ export class DynamoUserStore implements UserStore {
     let exclusiveStartKey: Record<string, unknown> | undefined;
     do {
       const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ExpressionAttributeValues: { ':pk': keys.partition(directoryId), ':prefix': keys.userPrefix },
+        this.usersQuery(directoryId, {
           ProjectionExpression: 'sk',
-          ConsistentRead: true,
           Limit: startIndex - 1 - skipped,
           ExclusiveStartKey: exclusiveStartKey,
         }),
@@ -301,6 +284,20 @@ export class DynamoUserStore implements UserStore {
       exclusiveStartKey = page.LastEvaluatedKey;
     } while (exclusiveStartKey && skipped < startIndex - 1);
     return lastSk;
+  }
+
+  /** The directory's users in id order, strongly consistent: the one Query behind paging and scans. */
+  private usersQuery(
+    directoryId: string,
+    options: Pick<QueryCommandInput, 'Limit' | 'ExclusiveStartKey' | 'ProjectionExpression'>,
+  ) {
+    return new QueryCommand({
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': keys.partition(directoryId), ':prefix': keys.userPrefix },
+      ConsistentRead: true,
+      ...options,
+    });
   }
 
   private async saveBookmark(directoryId: string, startIndex: number, after: string): Promise<void> {
