@@ -1,0 +1,98 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { entraUser } from '../support/scim-client.ts';
+
+const START = resolve(import.meta.dirname, '../../local/start.ts');
+const TSX = resolve(import.meta.dirname, '../../node_modules/.bin/tsx');
+
+/** Live processes whose command line mentions `text` (the JVM runs with -dbPath under our folder). */
+function processesMentioning(text: string): number[] {
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .filter((entry) => {
+      try {
+        const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+        if (stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z')) return false;
+        return readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes(text);
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
+
+interface Started {
+  child: ChildProcess;
+  baseUrl: string;
+  token: string;
+}
+
+/** Runs `npm start`'s entry in `cwd` and waits for it to print the base URL and token. */
+function start(cwd: string): Promise<Started> {
+  const child = spawn(TSX, [START], {
+    cwd,
+    env: { ...process.env, PORT: '0', SCIM_DEV_TOKEN: 'scim_test_token_for_npm_start' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  return new Promise((done, fail) => {
+    const timer = setTimeout(() => fail(new Error(`npm start printed no URL in time:\n${output}`)), 45_000);
+    const read = (chunk: Buffer) => {
+      output += chunk.toString();
+      const baseUrl = /SCIM base URL:\s+(\S+)/.exec(output)?.[1];
+      const token = /Secret token \(Bearer\):\s+(\S+)/.exec(output)?.[1];
+      if (baseUrl && token) {
+        clearTimeout(timer);
+        done({ child, baseUrl, token });
+      }
+    };
+    child.stdout?.on('data', read);
+    child.stderr?.on('data', read);
+    child.on('exit', (code) => fail(new Error(`npm start exited with ${code}:\n${output}`)));
+  });
+}
+
+function interrupt(child: ChildProcess): Promise<number | null> {
+  return new Promise((done) => {
+    child.once('exit', (code) => done(code));
+    child.kill('SIGINT');
+  });
+}
+
+/** What a newcomer does: npm start, paste URL and token, create a user, Ctrl-C, start again. */
+describe('npm start', () => {
+  const cwd = mkdtempSync(join(tmpdir(), 'scim-start-'));
+  afterAll(() => rmSync(cwd, { recursive: true, force: true }));
+
+  it('prints the base URL and token, serves SCIM, keeps users across a restart, and leaves no Java behind on Ctrl-C', async () => {
+    const first = await start(cwd);
+    expect(first.token).toBe('scim_test_token_for_npm_start');
+    expect(first.baseUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/default\/scim\/v2$/);
+    const headers = { Authorization: `Bearer ${first.token}`, 'Content-Type': 'application/scim+json' };
+    const created = await fetch(`${first.baseUrl}/Users`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify(entraUser('restart@contoso.com')),
+    });
+    expect(created.status).toBe(201);
+    const { id } = (await created.json()) as { id: string };
+    expect(processesMentioning(cwd).length).toBeGreaterThan(0);
+    expect(await interrupt(first.child)).toBe(0);
+    expect(processesMentioning(cwd)).toEqual([]);
+
+    const second = await start(cwd);
+    try {
+      const again = await fetch(`${second.baseUrl}/Users/${id}`, {
+        headers: { Authorization: `Bearer ${second.token}` },
+      });
+      expect(again.status).toBe(200);
+      expect(((await again.json()) as { userName: string }).userName).toBe('restart@contoso.com');
+    } finally {
+      await interrupt(second.child);
+    }
+    expect(processesMentioning(cwd)).toEqual([]);
+  }, 120_000);
+});
