@@ -1,18 +1,24 @@
 /**
  * The local runtime: the same Lambda handlers, served over HTTP the way API Gateway invokes them,
  * on DynamoDB Local. `npm start` runs it with a persistent database; the end-to-end tests run it
- * against the test run's DynamoDB Local.
+ * against the test run's DynamoDB Local. Lifecycle events flow as in AWS: the table's stream is
+ * polled, the same relay handler turns changes into events, and a local bus routes them by the
+ * shared patterns to whoever subscribed (`runtime.events.subscribe`).
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { documentClient } from '../shared/adapters/dynamodb/client.ts';
 import { DynamoTokenStore, generateToken } from '../shared/adapters/dynamodb/token-store.ts';
 import { ENV } from '../shared/contracts/env.ts';
 import { type ScimFunctionName, scimFunctions, scimRoutes } from '../shared/contracts/routes.ts';
+import { createRelayHandler } from '../shared/events/relay.ts';
 import { startApiGateway } from './api-gateway.ts';
 import { ensureTable } from './create-table.ts';
 import { dynamoClientFor } from './dynamodb-local.ts';
+import { LocalEventBus } from './event-bus.ts';
+import { type StreamPoller, startStreamPoller } from './stream-poller.ts';
 
 export interface LocalRuntimeOptions {
   /** DynamoDB Local's endpoint. */
@@ -24,6 +30,10 @@ export interface LocalRuntimeOptions {
   /** The bearer token of the directory; generated when absent. */
   readonly token?: string;
   readonly logRequests?: boolean;
+  /** Poll the stream and relay lifecycle events to the local bus (default true). */
+  readonly events?: boolean;
+  /** Level of the relay's structured log lines (default WARN: failures only). */
+  readonly relayLogLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
 }
 
 export interface LocalRuntime {
@@ -34,6 +44,8 @@ export interface LocalRuntime {
   readonly directoryId: string;
   readonly token: string;
   readonly tokens: DynamoTokenStore;
+  /** The local EventBridge bus: subscribe with a shared pattern to receive lifecycle events. */
+  readonly events: LocalEventBus;
   close(): Promise<void>;
 }
 
@@ -48,12 +60,28 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   process.env.AWS_ACCESS_KEY_ID ??= 'local';
   process.env.AWS_SECRET_ACCESS_KEY ??= 'local';
 
-  await ensureTable(dynamoClientFor(options.dynamoEndpoint), options.tableName);
+  const table = await ensureTable(dynamoClientFor(options.dynamoEndpoint), options.tableName);
   const directoryId = options.directoryId ?? 'default';
   const tokens = new DynamoTokenStore(
     documentClient({ endpoint: options.dynamoEndpoint }),
     options.tableName,
   );
+  const bus = new LocalEventBus((error) => console.error('Local event subscriber failed:', error));
+  // Start reading the stream before anything is written, so that no change is missed. A table
+  // that already held data (a persisted `npm start`) is read from now on, not replayed.
+  const poller: StreamPoller | undefined =
+    options.events === false
+      ? undefined
+      : await startStreamPoller({
+          endpoint: options.dynamoEndpoint,
+          tableName: options.tableName,
+          startFrom: table.created ? 'TRIM_HORIZON' : 'LATEST',
+          handler: createRelayHandler({
+            publisher: bus,
+            logger: new Logger({ serviceName: 'event-relay', logLevel: options.relayLogLevel ?? 'WARN' }),
+          }),
+          onError: (error) => console.error('Local stream poller:', error),
+        });
   await tokens.ensureDirectory(directoryId, 'Default directory');
   const token = options.token ?? generateToken();
   await tokens.register(directoryId, token, { label: 'local runtime' });
@@ -81,7 +109,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     directoryId,
     token,
     tokens,
-    close: () => api.close(),
+    events: bus,
+    async close() {
+      await api.close();
+      await poller?.stop();
+    },
   };
 }
 

@@ -5,7 +5,9 @@
 // Lambda runs Node 22; locally Node 20 is supported, so the SDK's upgrade reminder is noise.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
+import { eventPatterns } from '../shared/events/patterns.ts';
 import { startDynamoDbLocal } from './dynamodb-local.ts';
+import { formatEventLine } from './event-console.ts';
 import { devToken, startLocalRuntime } from './runtime.ts';
 
 const port = Number(process.env.PORT ?? 8080);
@@ -37,6 +39,8 @@ try {
 }
 
 if (runtime) {
+  // Every event on the local bus, by the same catch-all pattern the archive uses in AWS.
+  runtime.events.subscribe(eventPatterns.all, (event) => console.log(formatEventLine(event)));
   console.log(`
 SCIM connector running on DynamoDB Local (data in .local/dynamodb)
 
@@ -44,6 +48,8 @@ SCIM connector running on DynamoDB Local (data in .local/dynamodb)
   Secret token (Bearer):       ${runtime.token}
 
   Try:  curl -H "Authorization: Bearer ${runtime.token}" "${runtime.baseUrl}/Users?filter=userName%20eq%20%22ada%40example.com%22"
+
+  Lifecycle events (user.created, user.deactivated...) are printed below as they flow.
 
 Press Ctrl-C to stop.`);
 }

@@ -31,6 +31,8 @@ export function buildScimApp(app: App, config: AppConfig): ScimStacks {
     description: `SCIM connector (${config.stage}): SCIM functions and API`,
     stage: config.stage,
     table: stateful.table,
+    bus: stateful.bus,
+    relayFailures: stateful.relayFailures,
     logRetention: config.logRetentionDays,
   });
   // Implied by the table reference already; stated because the API stage's logging also needs

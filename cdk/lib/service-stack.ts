@@ -1,9 +1,12 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { type ScimFunctionName, scimFunctions } from '../../shared/contracts/routes.ts';
 import { bindTable, type TableAccess } from './constructs/bind-table.ts';
+import { EventRelay } from './constructs/event-relay.ts';
 import { ScimApi } from './constructs/scim-api.ts';
 import { ServiceFunction } from './constructs/service-function.ts';
 
@@ -11,6 +14,8 @@ export interface ServiceStackProps extends StackProps {
   readonly stage: string;
   readonly table: ITable;
   readonly logRetention: RetentionDays;
+  readonly bus: IEventBus;
+  readonly relayFailures: IQueue;
 }
 
 /**
@@ -28,6 +33,7 @@ const tableAccess: Readonly<Record<ScimFunctionName, TableAccess>> = {
 export class ServiceStack extends Stack {
   readonly functions: Readonly<Record<ScimFunctionName, ServiceFunction>>;
   readonly api: ScimApi;
+  readonly eventRelay: EventRelay;
 
   constructor(scope: Construct, id: string, props: ServiceStackProps) {
     super(scope, id, props);
@@ -48,6 +54,13 @@ export class ServiceStack extends Stack {
     this.api = new ScimApi(this, 'Scim', {
       stageName: stage,
       functions: forEachScimFunction((name) => this.functions[name].fn),
+      logRetention,
+    });
+
+    this.eventRelay = new EventRelay(this, 'EventRelay', {
+      table,
+      bus: props.bus,
+      onFailure: props.relayFailures,
       logRetention,
     });
 

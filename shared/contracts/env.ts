@@ -6,6 +6,8 @@ export const ENV = {
   tableName: 'DIRECTORY_TABLE_NAME',
   /** Optional: a DynamoDB endpoint override (DynamoDB Local). */
   dynamoEndpoint: 'DYNAMODB_ENDPOINT',
+  /** The custom EventBridge bus the stream relay publishes lifecycle events to. */
+  eventBusName: 'EVENT_BUS_NAME',
   logLevel: 'POWERTOOLS_LOG_LEVEL',
   serviceName: 'POWERTOOLS_SERVICE_NAME',
 } as const;

@@ -101,6 +101,10 @@ describe('acknowledgements', () => {
         // X-Ray write actions have no resource-level permissions.
         'AwsSolutions-IAM5[Resource::*] @ scim-dev-service/Users/Role',
         'AwsSolutions-IAM5[Resource::*] @ scim-dev-service/Discovery/Role',
+        'AwsSolutions-IAM5[Resource::*] @ scim-dev-service/EventRelay/Relay/Role',
+        'AwsSolutions-L1 @ scim-dev-service/EventRelay/Relay/Function',
+        // The relay's on-failure queue is itself a dead-letter queue.
+        'AwsSolutions-SQS3 @ scim-dev-stateful/Lifecycle/RelayFailures',
         // The regional API Gateway logging role uses the AWS-maintained policy.
         'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs] @ scim-dev-stateful/ApiGatewayAccount/CloudWatchRole',
       ].sort(),

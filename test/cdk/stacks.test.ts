@@ -124,7 +124,7 @@ describe('service stack: the SCIM functions', () => {
 
   it('gives every log group the configured retention', () => {
     const groups = Object.values(service.findResources('AWS::Logs::LogGroup'));
-    expect(groups).toHaveLength(4); // two functions, API access logs, API execution logs
+    expect(groups).toHaveLength(5); // three functions (users, discovery, event relay), API access and execution logs
     for (const group of groups) expect(group.Properties.RetentionInDays).toBe(retentionDays);
   });
 });

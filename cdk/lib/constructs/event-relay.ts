@@ -1,0 +1,78 @@
+import { Duration, Validations } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import type { IEventBus } from 'aws-cdk-lib/aws-events';
+import { StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { ENV } from '../../../shared/contracts/env.ts';
+import { ServiceFunction } from './service-function.ts';
+
+export interface EventRelayProps {
+  /** The directory table; its stream (NEW_AND_OLD_IMAGES) is the relay's input. */
+  readonly table: ITable;
+  readonly bus: IEventBus;
+  /** Where the stream positions of batches that exhausted their retries go. */
+  readonly onFailure: IQueue;
+  readonly logRetention: RetentionDays;
+}
+
+/** The event source mapping's settings, exported for the tests and docs/events.md. */
+export const relaySettings = {
+  batchSize: 100,
+  /** Retries of a failing batch (each retry bisects it) before it goes to the on-failure queue. */
+  retryAttempts: 10,
+  /** The stream keeps records 24 hours; past that a record is gone whether or not we retry. */
+  maxRecordAge: Duration.hours(24),
+  maxBatchingWindow: Duration.millis(0),
+} as const;
+
+/**
+ * The stream relay: a function reading the directory table's stream and putting lifecycle
+ * events on the bus. It may read that stream and put events on that bus, nothing more. Failed
+ * records are retried from the first failing one (ReportBatchItemFailures), bisected, and after
+ * the retry budget their positions go to the on-failure queue.
+ *
+ * @example
+ * new EventRelay(this, 'EventRelay', { table, bus, onFailure: relayFailures, logRetention });
+ */
+export class EventRelay extends Construct {
+  readonly fn: ServiceFunction;
+
+  constructor(scope: Construct, id: string, props: EventRelayProps) {
+    super(scope, id);
+    this.fn = new ServiceFunction(this, 'Relay', {
+      entry: 'functions/event-relay.ts',
+      description: 'DynamoDB stream -> lifecycle events on EventBridge',
+      serviceName: 'event-relay',
+      logRetention: props.logRetention,
+      // Retries within one invocation (PutEvents back-off) must finish well inside it.
+      timeout: Duration.seconds(60),
+    });
+    this.fn.fn.addEnvironment(ENV.eventBusName, props.bus.eventBusName);
+    props.bus.grantPutEventsTo(this.fn.fn);
+    // Adds the stream read grant (and nothing on the table's items).
+    this.fn.fn.addEventSource(
+      new DynamoEventSource(props.table, {
+        startingPosition: StartingPosition.TRIM_HORIZON,
+        batchSize: relaySettings.batchSize,
+        maxBatchingWindow: relaySettings.maxBatchingWindow,
+        bisectBatchOnError: true,
+        retryAttempts: relaySettings.retryAttempts,
+        reportBatchItemFailures: true,
+        maxRecordAge: relaySettings.maxRecordAge,
+        // One consumer per shard keeps a user's changes in order (they share a partition key).
+        parallelizationFactor: 1,
+        onFailure: new SqsDlq(props.onFailure),
+      }),
+    );
+    if (this.fn.fn.role)
+      Validations.of(this.fn.fn.role).acknowledge({
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason:
+          'Reading a stream needs dynamodb:ListStreams, which supports no resource-level permission; the ' +
+          'stream reads themselves (DescribeStream, GetShardIterator, GetRecords) name the table stream only.',
+      });
+  }
+}

@@ -1,0 +1,224 @@
+/**
+ * The local stand-in for Lambda's DynamoDB Streams event source mapping: reads DynamoDB Local's
+ * stream of the table (every shard, a child only after its parent is exhausted, as Lambda
+ * does), hands batches to the relay handler in Lambda's event shape, and honours its
+ * ReportBatchItemFailures answer by retrying from the reported record.
+ */
+import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
+import {
+  DescribeStreamCommand,
+  DynamoDBStreamsClient,
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+  type ShardIteratorType,
+  type _Record as StreamRecord,
+} from '@aws-sdk/client-dynamodb-streams';
+import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import type { RelayHandler } from '../shared/events/relay.ts';
+import { dynamoClientFor, localClientConfig } from './dynamodb-local.ts';
+
+export interface StreamPollerOptions {
+  readonly endpoint: string;
+  readonly tableName: string;
+  readonly handler: RelayHandler;
+  /** Where to start in shards that exist now: TRIM_HORIZON for a new table, LATEST to skip old history. */
+  readonly startFrom: 'TRIM_HORIZON' | 'LATEST';
+  /** Records per handler call (the event source mapping's batch size). */
+  readonly batchSize?: number;
+  /** Pause when no shard had records, and before retrying a failed batch. */
+  readonly idleDelayMs?: number;
+  readonly onError?: (error: unknown) => void;
+}
+
+export interface StreamPoller {
+  stop(): Promise<void>;
+}
+
+interface ShardState {
+  readonly id: string;
+  readonly parentId: string | undefined;
+  iterator: string | undefined;
+  /** The last sequence number handled successfully, to resume after an expired iterator. */
+  lastSequence: string | undefined;
+  /** Records the handler has not accepted yet, retried before reading further. */
+  pending: StreamRecord[];
+  done: boolean;
+}
+
+const DESCRIBE_EVERY_MS = 1_000;
+const RETRY_DELAY_MS = 200;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Starts polling; resolves once every current shard has an iterator, so that a write made after
+ * this resolves is seen even when starting from LATEST.
+ *
+ * @example
+ * const poller = await startStreamPoller({ endpoint, tableName, handler, startFrom: 'TRIM_HORIZON' });
+ * await poller.stop();
+ */
+export async function startStreamPoller(options: StreamPollerOptions): Promise<StreamPoller> {
+  const dynamo = dynamoClientFor(options.endpoint);
+  const { Table } = await dynamo.send(new DescribeTableCommand({ TableName: options.tableName }));
+  dynamo.destroy();
+  const latestStreamArn = Table?.LatestStreamArn;
+  if (!latestStreamArn) throw new Error(`Table ${options.tableName} has no stream.`);
+  const streamArn: string = latestStreamArn;
+  const streams = new DynamoDBStreamsClient(localClientConfig(options.endpoint));
+  const batchSize = options.batchSize ?? 100;
+  const idleDelayMs = options.idleDelayMs ?? 25;
+  const onError = options.onError ?? (() => undefined);
+  const shards = new Map<string, ShardState>();
+
+  async function describe(startFrom: ShardIteratorType): Promise<void> {
+    let exclusiveStartShardId: string | undefined;
+    do {
+      const { StreamDescription } = await streams.send(
+        new DescribeStreamCommand({ StreamArn: streamArn, ExclusiveStartShardId: exclusiveStartShardId }),
+      );
+      for (const shard of StreamDescription?.Shards ?? []) {
+        if (!shard.ShardId || shards.has(shard.ShardId)) continue;
+        const state: ShardState = {
+          id: shard.ShardId,
+          parentId: shard.ParentShardId,
+          iterator: undefined,
+          lastSequence: undefined,
+          pending: [],
+          done: false,
+        };
+        state.iterator = await iterator(state, startFrom);
+        shards.set(shard.ShardId, state);
+      }
+      exclusiveStartShardId = StreamDescription?.LastEvaluatedShardId;
+    } while (exclusiveStartShardId);
+  }
+
+  async function iterator(shard: ShardState, type: ShardIteratorType): Promise<string | undefined> {
+    const resume = shard.lastSequence !== undefined;
+    const { ShardIterator } = await streams.send(
+      new GetShardIteratorCommand({
+        StreamArn: streamArn,
+        ShardId: shard.id,
+        ShardIteratorType: resume ? 'AFTER_SEQUENCE_NUMBER' : type,
+        ...(resume ? { SequenceNumber: shard.lastSequence } : {}),
+      }),
+    );
+    return ShardIterator;
+  }
+
+  /** A shard may be read once its parent is exhausted (or was never seen: trimmed away). */
+  const readable = (shard: ShardState) =>
+    !shard.done && !(shard.parentId && shards.get(shard.parentId)?.done === false);
+
+  /** Hands records to the handler; returns false when some must be retried. */
+  async function deliver(shard: ShardState, records: StreamRecord[]): Promise<boolean> {
+    shard.pending = records;
+    const event: DynamoDBStreamEvent = {
+      Records: records.map((record) => toLambdaRecord(record, streamArn)),
+    };
+    let failedFrom = records.length;
+    try {
+      const { batchItemFailures } = (await options.handler(event)) ?? { batchItemFailures: [] };
+      for (const failure of batchItemFailures) {
+        const index = records.findIndex(
+          (record) => record.dynamodb?.SequenceNumber === failure.itemIdentifier,
+        );
+        // An identifier that names no record fails the whole batch, as Lambda treats it.
+        failedFrom = Math.min(failedFrom, index < 0 ? 0 : index);
+      }
+    } catch (error) {
+      onError(error);
+      failedFrom = 0;
+    }
+    const accepted = records.slice(0, failedFrom);
+    shard.lastSequence = accepted.at(-1)?.dynamodb?.SequenceNumber ?? shard.lastSequence;
+    shard.pending = records.slice(failedFrom);
+    return shard.pending.length === 0;
+  }
+
+  async function pollShard(shard: ShardState): Promise<boolean> {
+    if (shard.pending.length > 0) {
+      await deliver(shard, shard.pending);
+      return true;
+    }
+    if (!shard.iterator) {
+      shard.done = true;
+      return false;
+    }
+    try {
+      const { Records = [], NextShardIterator } = await streams.send(
+        new GetRecordsCommand({ ShardIterator: shard.iterator, Limit: batchSize }),
+      );
+      shard.iterator = NextShardIterator;
+      if (Records.length > 0) await deliver(shard, Records);
+      if (!NextShardIterator && shard.pending.length === 0) shard.done = true;
+      return Records.length > 0;
+    } catch (error) {
+      const name = error instanceof Error ? error.name : '';
+      if (name === 'ExpiredIteratorException') shard.iterator = await iterator(shard, 'TRIM_HORIZON');
+      else if (name === 'TrimmedDataAccessException') {
+        shard.lastSequence = undefined;
+        shard.iterator = await iterator(shard, 'TRIM_HORIZON');
+      } else throw error;
+      return false;
+    }
+  }
+
+  await describe(options.startFrom);
+  let running = true;
+  const loop = (async () => {
+    let lastDescribe = Date.now();
+    while (running) {
+      let busy = false;
+      let retrying = false;
+      try {
+        if (Date.now() - lastDescribe > DESCRIBE_EVERY_MS) {
+          await describe('TRIM_HORIZON');
+          lastDescribe = Date.now();
+        }
+        for (const shard of shards.values()) {
+          if (!running) break;
+          if (readable(shard) && (await pollShard(shard))) busy = true;
+        }
+        retrying = [...shards.values()].some((shard) => shard.pending.length > 0);
+      } catch (error) {
+        if (running) onError(error);
+        retrying = true;
+      }
+      // A failing handler is retried after a pause, not in a tight loop.
+      if (running && (retrying || !busy)) await sleep(retrying ? RETRY_DELAY_MS : idleDelayMs);
+    }
+  })();
+
+  return {
+    async stop() {
+      running = false;
+      await loop;
+      streams.destroy();
+    },
+  };
+}
+
+/** A record as Lambda hands it to the function: the same images, an epoch-seconds timestamp. */
+function toLambdaRecord(record: StreamRecord, streamArn: string): DynamoDBRecord {
+  const change = record.dynamodb;
+  return {
+    eventID: record.eventID,
+    eventName: record.eventName,
+    eventVersion: record.eventVersion,
+    eventSource: 'aws:dynamodb',
+    awsRegion: record.awsRegion,
+    eventSourceARN: streamArn,
+    dynamodb: {
+      ...(change?.ApproximateCreationDateTime
+        ? { ApproximateCreationDateTime: Math.floor(change.ApproximateCreationDateTime.getTime() / 1000) }
+        : {}),
+      Keys: change?.Keys as NonNullable<DynamoDBRecord['dynamodb']>['Keys'],
+      NewImage: change?.NewImage as NonNullable<DynamoDBRecord['dynamodb']>['NewImage'],
+      OldImage: change?.OldImage as NonNullable<DynamoDBRecord['dynamodb']>['OldImage'],
+      SequenceNumber: change?.SequenceNumber,
+      SizeBytes: change?.SizeBytes,
+      StreamViewType: change?.StreamViewType,
+    },
+  };
+}
