@@ -4,7 +4,7 @@
  */
 
 import { documentClient } from '#adapters/dynamodb/client.ts';
-import { DynamoTokenStore } from '#adapters/dynamodb/token-store.ts';
+import { tableAuth } from '#auth/table-auth.ts';
 import { ENV, requireEnv } from '#contracts/env.ts';
 import { scimResponse } from '#http/response.ts';
 import { scimHandler } from '#http/scim-handler.ts';
@@ -19,7 +19,7 @@ import { ScimError } from '#scim/errors.ts';
 import { listResponse } from '#scim/list.ts';
 
 const client = documentClient({ endpoint: process.env[ENV.dynamoEndpoint] || undefined });
-const tokens = new DynamoTokenStore(client, requireEnv(ENV.tableName));
+const auth = tableAuth(client, requireEnv(ENV.tableName));
 
 export const handler = scimHandler(
   {
@@ -43,5 +43,5 @@ export const handler = scimHandler(
       return scimResponse(200, schemaResource(schema, ctx.baseUrl));
     },
   },
-  tokens,
+  auth,
 );

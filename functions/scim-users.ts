@@ -3,8 +3,8 @@
  * cold start; each route parses, calls the UserService, and maps the result to HTTP.
  */
 import { documentClient } from '#adapters/dynamodb/client.ts';
-import { DynamoTokenStore } from '#adapters/dynamodb/token-store.ts';
 import { DynamoUserStore } from '#adapters/dynamodb/user-store.ts';
+import { tableAuth } from '#auth/table-auth.ts';
 import { ENV, requireEnv } from '#contracts/env.ts';
 import { scimResponse } from '#http/response.ts';
 import { type ScimHttpRequest, scimHandler } from '#http/scim-handler.ts';
@@ -17,7 +17,7 @@ import { type ListQuery, type UserResult, UserService } from '#scim/users/user-s
 const tableName = requireEnv(ENV.tableName);
 const client = documentClient({ endpoint: process.env[ENV.dynamoEndpoint] || undefined });
 const users = new UserService(new DynamoUserStore(client, tableName));
-const tokens = new DynamoTokenStore(client, tableName);
+const auth = tableAuth(client, tableName);
 
 const idOf = (request: ScimHttpRequest): string => request.pathParameters.id ?? '';
 const preconditions = (request: ScimHttpRequest) => ({
@@ -82,5 +82,5 @@ export const handler = scimHandler(
       return scimResponse(204);
     },
   },
-  tokens,
+  auth,
 );

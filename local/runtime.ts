@@ -10,6 +10,7 @@ import { dirname } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { documentClient } from '../shared/adapters/dynamodb/client.ts';
+import { DynamoDirectoryStore } from '../shared/adapters/dynamodb/directory-store.ts';
 import { DynamoTokenStore, generateToken } from '../shared/adapters/dynamodb/token-store.ts';
 import { ENV } from '../shared/contracts/env.ts';
 import { type ScimFunctionName, scimFunctions, scimRoutes } from '../shared/contracts/routes.ts';
@@ -34,6 +35,8 @@ export interface LocalRuntimeOptions {
   readonly events?: boolean;
   /** Level of the relay's structured log lines (default WARN: failures only). */
   readonly relayLogLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+  /** Requests per second and directory before 429 (the functions' default when absent). */
+  readonly rateLimitPerSecond?: number;
 }
 
 export interface LocalRuntime {
@@ -44,6 +47,7 @@ export interface LocalRuntime {
   readonly directoryId: string;
   readonly token: string;
   readonly tokens: DynamoTokenStore;
+  readonly directories: DynamoDirectoryStore;
   /** The local EventBridge bus: subscribe with a shared pattern to receive lifecycle events. */
   readonly events: LocalEventBus;
   close(): Promise<void>;
@@ -56,16 +60,17 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   // The functions read their configuration at module scope, as they do in Lambda.
   process.env[ENV.tableName] = options.tableName;
   process.env[ENV.dynamoEndpoint] = options.dynamoEndpoint;
+  if (options.rateLimitPerSecond !== undefined)
+    process.env[ENV.rateLimitPerSecond] = String(options.rateLimitPerSecond);
   process.env.AWS_REGION ??= 'local';
   process.env.AWS_ACCESS_KEY_ID ??= 'local';
   process.env.AWS_SECRET_ACCESS_KEY ??= 'local';
 
   const table = await ensureTable(dynamoClientFor(options.dynamoEndpoint), options.tableName);
   const directoryId = options.directoryId ?? 'default';
-  const tokens = new DynamoTokenStore(
-    documentClient({ endpoint: options.dynamoEndpoint }),
-    options.tableName,
-  );
+  const client = documentClient({ endpoint: options.dynamoEndpoint });
+  const tokens = new DynamoTokenStore(client, options.tableName);
+  const directories = new DynamoDirectoryStore(client, options.tableName);
   const bus = new LocalEventBus((error) => console.error('Local event subscriber failed:', error));
   // Start reading the stream before anything is written, so that no change is missed. A table
   // that already held data (a persisted `npm start`) is read from now on, not replayed.
@@ -82,7 +87,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
           }),
           onError: (error) => console.error('Local stream poller:', error),
         });
-  await tokens.ensureDirectory(directoryId, 'Default directory');
+  await directories.create(directoryId, 'Default directory');
   const token = options.token ?? generateToken();
   await tokens.register(directoryId, token, { label: 'local runtime' });
 
@@ -109,6 +114,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     directoryId,
     token,
     tokens,
+    directories,
     events: bus,
     async close() {
       await api.close();

@@ -9,13 +9,16 @@ import { eventPatterns } from '../shared/events/patterns.ts';
 import { startDynamoDbLocal } from './dynamodb-local.ts';
 import { formatEventLine } from './event-console.ts';
 import { devToken, startLocalRuntime } from './runtime.ts';
+import { removeRuntimeFile, writeRuntimeFile } from './runtime-file.ts';
 
 const port = Number(process.env.PORT ?? 8080);
+const tableName = 'scim-directory';
 const dynamo = await startDynamoDbLocal({ dataDir: '.local/dynamodb' });
 let stopping = false;
 async function stop(code: number): Promise<never> {
   if (!stopping) {
     stopping = true;
+    await removeRuntimeFile().catch(() => undefined);
     await runtime?.close().catch(() => undefined);
     await dynamo.stop();
   }
@@ -28,7 +31,7 @@ let runtime: Awaited<ReturnType<typeof startLocalRuntime>> | undefined;
 try {
   runtime = await startLocalRuntime({
     dynamoEndpoint: dynamo.endpoint,
-    tableName: 'scim-directory',
+    tableName,
     port,
     token: await devToken('.local/dev-token', process.env.SCIM_DEV_TOKEN),
     logRequests: true,
@@ -39,6 +42,8 @@ try {
 }
 
 if (runtime) {
+  // `npm run admin` finds this DynamoDB Local through the file, with no flags.
+  await writeRuntimeFile({ dynamoEndpoint: dynamo.endpoint, tableName, url: runtime.url });
   // Every event on the local bus, by the same catch-all pattern the archive uses in AWS.
   runtime.events.subscribe(eventPatterns.all, (event) => console.log(formatEventLine(event)));
   console.log(`
@@ -48,6 +53,8 @@ SCIM connector running on DynamoDB Local (data in .local/dynamodb)
   Secret token (Bearer):       ${runtime.token}
 
   Try:  curl -H "Authorization: Bearer ${runtime.token}" "${runtime.baseUrl}/Users?filter=userName%20eq%20%22ada%40example.com%22"
+
+  More directories and tokens:  npm run admin -- help
 
   Lifecycle events (user.created, user.deactivated...) are printed below as they flow.
 

@@ -24,9 +24,9 @@ export interface ServiceStackProps extends StackProps {
  */
 const tableAccess: Readonly<Record<ScimFunctionName, TableAccess>> = {
   users: 'readWrite',
-  // Discovery serves static documents, but authenticates the caller like every endpoint:
-  // a GetItem of the bearer token's hash, and nothing more.
-  discovery: 'getItem',
+  // Discovery serves static documents, but authenticates and throttles the caller like every
+  // endpoint: reads of the token or directory record, updates of last-used and the rate window.
+  discovery: 'authenticate',
 };
 
 /** The stateless tier: the SCIM functions and the API in front of them. Safe to replace at will. */

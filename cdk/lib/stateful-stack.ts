@@ -37,7 +37,8 @@ export class StatefulStack extends Stack {
     });
     new CfnOutput(this, 'DirectoryTableName', {
       value: this.table.tableName,
-      description: 'The directory table; `npm run token -- --table <this>` mints a directory token',
+      description:
+        'The directory table; `npm run admin -- <command> --table <this>` manages its directories and tokens',
     });
     if (props.manageApiGatewayAccount) new ApiGatewayAccount(this, 'ApiGatewayAccount');
   }

@@ -8,6 +8,8 @@ export const ENV = {
   dynamoEndpoint: 'DYNAMODB_ENDPOINT',
   /** The custom EventBridge bus the stream relay publishes lifecycle events to. */
   eventBusName: 'EVENT_BUS_NAME',
+  /** Optional: requests per second and directory before 429 (default in shared/auth/table-auth.ts). */
+  rateLimitPerSecond: 'SCIM_RATE_LIMIT_PER_SECOND',
   logLevel: 'POWERTOOLS_LOG_LEVEL',
   serviceName: 'POWERTOOLS_SERVICE_NAME',
 } as const;

@@ -1,8 +1,9 @@
 import type middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import type { TokenStore } from '../ports/token-store.ts';
+import type { Authenticator } from '../auth/authenticator.ts';
 import type { Actor } from '../ports/user-store.ts';
 import { ScimError } from '../scim/errors.ts';
+import { logger } from './logger.ts';
 import { headerValue } from './scim-body.ts';
 
 export type WithScimCaller = { scimCaller?: { directoryId: string; actor: Actor } };
@@ -11,26 +12,47 @@ export type WithScimCaller = { scimCaller?: { directoryId: string; actor: Actor 
 export const DIRECTORY_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 /**
- * Authenticates the bearer token against the directory named in the path. The directory id the
- * handlers use comes from here, after the token was found among that directory's tokens, so a
- * token of directory A can never act on directory B. Every refusal is the same 401.
+ * Authenticates the bearer credential against the directory named in the path. The directory id
+ * the handlers use comes from here, after the credential was accepted by that directory, so a
+ * credential of directory A can never act on directory B. Every refusal of the credential is
+ * the same 401 (the reason goes to the log, never to the caller); a valid credential without
+ * the required scope or client id is 403.
+ *
+ * @example
+ * middy(handler).use(authenticate(new Authenticator({ tokens, directories })));
  */
 export function authenticate(
-  tokens: TokenStore,
+  authenticator: Authenticator,
 ): middy.MiddlewareObj<APIGatewayProxyEvent & WithScimCaller, APIGatewayProxyResult> {
-  const before: middy.MiddlewareFn<APIGatewayProxyEvent & WithScimCaller, APIGatewayProxyResult> = async (
-    request,
-  ) => {
-    const { event } = request;
-    const directoryId = event.pathParameters?.directoryId;
-    const authorization = headerValue(event.headers, 'authorization');
-    const token = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '')?.[1];
-    if (!directoryId || !DIRECTORY_ID.test(directoryId) || !token) throw unauthorized();
-    const actor = await tokens.authenticate(directoryId, token, new Date());
-    if (!actor) throw unauthorized();
-    event.scimCaller = { directoryId, actor };
-  };
-  return { before };
+  const before: middy.MiddlewareFn<APIGatewayProxyEvent & WithScimCaller, APIGatewayProxyResult> =
+    async function authenticateBearer(request) {
+      const { event } = request;
+      const directoryId = event.pathParameters?.directoryId;
+      const authorization = headerValue(event.headers, 'authorization');
+      const bearer = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '')?.[1];
+      if (!directoryId || !DIRECTORY_ID.test(directoryId) || !bearer) {
+        // Log keys only: the header itself is a credential.
+        logger.warn('Authentication refused', { reason: bearer ? 'BadDirectoryId' : 'NoBearer' });
+        throw unauthorized();
+      }
+      const result = await authenticator.authenticate(directoryId, bearer, new Date());
+      if (result.outcome !== 'ok') {
+        logger.warn('Authentication refused', {
+          directoryId,
+          outcome: result.outcome,
+          reason: result.reason,
+        });
+        throw result.outcome === 'forbidden' ? forbidden() : unauthorized();
+      }
+      event.scimCaller = { directoryId, actor: result.actor };
+      logger.appendKeys({ directoryId, credential: `${result.actor.kind}:${result.actor.id}` });
+    };
+  const after: middy.MiddlewareFn<APIGatewayProxyEvent & WithScimCaller, APIGatewayProxyResult> =
+    async function forgetCaller() {
+      // The logger lives at module scope: one request's keys must not leak into the next one's lines.
+      logger.removeKeys(['directoryId', 'credential']);
+    };
+  return { before, after, onError: after };
 }
 
 function unauthorized(): ScimError {
@@ -38,8 +60,13 @@ function unauthorized(): ScimError {
     401,
     undefined,
     'Authentication failed: send the bearer token issued for this directory.',
-    {
-      headers: { 'WWW-Authenticate': 'Bearer realm="scim"' },
-    },
+    { headers: { 'WWW-Authenticate': 'Bearer realm="scim"' } },
   );
+}
+
+/** RFC 6750 §3.1: a valid token without the privileges the resource needs. */
+function forbidden(): ScimError {
+  return new ScimError(403, undefined, 'The credential is valid but not allowed here (scope or client).', {
+    headers: { 'WWW-Authenticate': 'Bearer realm="scim", error="insufficient_scope"' },
+  });
 }

@@ -1,12 +1,14 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import type { Authenticator } from '../auth/authenticator.ts';
 import { SCIM_BASE } from '../contracts/routes.ts';
-import type { TokenStore } from '../ports/token-store.ts';
+import type { RateLimiter } from '../ports/rate-limiter.ts';
 import { ScimError } from '../scim/errors.ts';
 import type { ScimRequestContext } from '../scim/users/user-service.ts';
 import { authenticate, type WithScimCaller } from './authenticate.ts';
 import { headerValue, scimBody, type WithScimBody } from './scim-body.ts';
 import { scimErrors } from './scim-errors.ts';
+import { throttle } from './throttle.ts';
 
 /** What a route sees: the authenticated context and the request, already parsed. */
 export interface ScimHttpRequest {
@@ -26,9 +28,16 @@ type ScimEvent = APIGatewayProxyEvent & WithScimBody & WithScimCaller;
 
 /**
  * A Lambda handler serving SCIM routes: errors as RFC 7644 JSON, bearer authentication bound to
- * the directory in the path, JSON bodies parsed, then the route for the API Gateway resource.
+ * the directory in the path, per-directory throttling, JSON bodies parsed, then the route for
+ * the API Gateway resource.
+ *
+ * @example
+ * export const handler = scimHandler({ 'GET /Users': listUsers }, tableAuth(client, tableName));
  */
-export function scimHandler(routes: ScimRoutes, tokens: TokenStore) {
+export function scimHandler(
+  routes: ScimRoutes,
+  auth: { readonly authenticator: Authenticator; readonly limiter: RateLimiter },
+) {
   const dispatch = async (event: ScimEvent): Promise<APIGatewayProxyResult> => {
     const key = `${event.httpMethod} ${event.resource.replace(SCIM_BASE, '')}`;
     const route = routes[key];
@@ -44,7 +53,8 @@ export function scimHandler(routes: ScimRoutes, tokens: TokenStore) {
   };
   return middy<ScimEvent, APIGatewayProxyResult>()
     .use(scimErrors())
-    .use(authenticate(tokens))
+    .use(authenticate(auth.authenticator))
+    .use(throttle(auth.limiter))
     .use(scimBody())
     .handler(dispatch);
 }

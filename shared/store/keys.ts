@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
  * the table, including the stream relay, builds keys here.
  */
 const pk = (directoryId: string) => `DIR#${directoryId}`;
+const DIRECTORIES = 'DIRECTORIES';
 
 /** Values in sort keys are percent-encoded (so `#` cannot fake a boundary) and long ones hashed (sort keys stop at 1 KB). */
 export function keyValue(value: string): string {
@@ -14,7 +15,13 @@ export function keyValue(value: string): string {
 
 export const keys = {
   partition: pk,
-  directory: (directoryId: string) => ({ pk: pk(directoryId), sk: 'DIRECTORY' }),
+  /**
+   * Directory records share one registry partition, so listing the directories is one Query and
+   * never a Scan of everybody's users.
+   */
+  directory: (directoryId: string) => ({ pk: DIRECTORIES, sk: `DIR#${directoryId}` }),
+  directoriesPartition: DIRECTORIES,
+  directoryPrefix: 'DIR#',
   token: (directoryId: string, tokenHash: string) => ({ pk: pk(directoryId), sk: `TOKEN#${tokenHash}` }),
   tokenPrefix: 'TOKEN#',
   user: (directoryId: string, id: string) => ({ pk: pk(directoryId), sk: `USER#${id}` }),
@@ -36,6 +43,11 @@ export const keys = {
   counterShard: (directoryId: string, resourceType: string, shard: number) => ({
     pk: pk(directoryId),
     sk: `COUNT#${resourceType}#${shard}`,
+  }),
+  /** Requests of a directory in one second (per-directory throttling), removed by TTL. */
+  rateWindow: (directoryId: string, epochSecond: number) => ({
+    pk: pk(directoryId),
+    sk: `RATE#${epochSecond}`,
   }),
   pageBookmark: (directoryId: string, query: string, startIndex: number) => ({
     pk: pk(directoryId),

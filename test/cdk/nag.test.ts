@@ -86,11 +86,17 @@ describe('acknowledgements', () => {
     }
   });
 
+  it('say where authentication runs instead of an authorizer, and where the decision is written', () => {
+    const reason = acknowledgements().find(({ id }) => id === 'AwsSolutions-APIG4')?.reason;
+    expect(String(reason)).toMatch(/middleware/);
+    expect(String(reason)).toContain('docs/auth.md');
+  });
+
   it('are exactly the reviewed ones: a new acknowledgement is a decision, made here', () => {
     const byRule = [...new Set(acknowledgements().map(({ path, id }) => `${id} @ ${path}`))].sort();
     expect(byRule).toEqual(
       [
-        // Authentication is in the functions until the Lambda authorizer arrives.
+        // Authentication is a middleware in the functions, by decision (docs/auth.md).
         'AwsSolutions-APIG4 @ scim-dev-service/Scim/Api',
         'AwsSolutions-COG4 @ scim-dev-service/Scim/Api',
         // WAF comes with the production hardening.

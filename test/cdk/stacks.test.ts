@@ -103,10 +103,14 @@ describe('service stack: the SCIM functions', () => {
     expect(actions).toEqual(expect.arrayContaining(['dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem']));
   });
 
-  it('lets the discovery function only look up a token by key', () => {
-    // Discovery documents are static, but the caller's bearer token is checked like everywhere.
+  it('lets the discovery function only authenticate and throttle by key', () => {
+    // Discovery documents are static, but the caller is authenticated and throttled like
+    // everywhere: items read by key, last-used and the rate window updated by key.
     const statements = dynamoStatementsOf('discovery');
-    expect(statements.flatMap((statement) => [statement.Action].flat())).toEqual(['dynamodb:GetItem']);
+    expect(statements.flatMap((statement) => [statement.Action].flat())).toEqual([
+      'dynamodb:GetItem',
+      'dynamodb:UpdateItem',
+    ]);
     for (const statement of statements) expect(imported(statement.Resource)).toEqual(tableArn());
   });
 

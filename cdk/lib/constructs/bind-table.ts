@@ -6,9 +6,10 @@ import { ENV } from '../../../shared/contracts/env.ts';
  * What a function may do with a table:
  * - `readWrite`: items, queries and transactions (`grantReadWriteData`);
  * - `read`: reads and queries only (`grantReadData`);
- * - `getItem`: single-item reads by key and nothing else (a bearer-token look-up).
+ * - `authenticate`: what authentication needs and nothing more: GetItem (token, directory
+ *   record) and UpdateItem (a token's last-used time, the directory's rate window).
  */
-export type TableAccess = 'readWrite' | 'read' | 'getItem';
+export type TableAccess = 'readWrite' | 'read' | 'authenticate';
 
 export interface BindTableOptions {
   readonly table: ITable;
@@ -34,8 +35,8 @@ export function bindTable({ table, fn, access, envVarName = ENV.tableName }: Bin
     case 'read':
       table.grantReadData(fn);
       return;
-    case 'getItem':
-      table.grant(fn, 'dynamodb:GetItem');
+    case 'authenticate':
+      table.grant(fn, 'dynamodb:GetItem', 'dynamodb:UpdateItem');
       return;
   }
 }

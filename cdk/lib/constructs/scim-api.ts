@@ -71,7 +71,8 @@ const accessLogFormat = AccessLogFormat.custom(
  * will need.
  *
  * Every method requires an `Authorization` header, checked by API Gateway before any function
- * runs; the bearer token itself is verified by the functions (see the acknowledgements below).
+ * runs; the credential itself is verified by the functions' authentication middleware, which
+ * also binds the directory id (docs/auth.md, and the acknowledgements below).
  *
  * @example
  * const { api, baseUrlTemplate } = new ScimApi(this, 'Scim', {
@@ -137,8 +138,10 @@ export class ScimApi extends Construct {
     this.baseUrlTemplate = this.api.urlForPath(SCIM_BASE);
 
     const authorizerReason =
-      'Bearer-token authentication is performed by the function against hashed tokens in the directory ' +
-      'table; an API Gateway Lambda authorizer arrives with the directories/auth work.';
+      'Authentication runs in every function, before any route, as a middleware: static tokens are ' +
+      'checked against their hashes in the directory table and OAuth JWTs with aws-jwt-verify, so a ' +
+      'revoked token is refused from the next request (an authorizer cache would keep it valid for its TTL); ' +
+      'see docs/auth.md.';
     Validations.of(this.api).acknowledge(
       { id: 'AwsSolutions-APIG4', reason: authorizerReason },
       {

@@ -1,6 +1,12 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { TokenStore } from '../../ports/token-store.ts';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type { TokenInfo, TokenStore } from '../../ports/token-store.ts';
 import type { Actor } from '../../ports/user-store.ts';
 import { keys } from '../../store/keys.ts';
 
@@ -14,22 +20,21 @@ export function generateToken(): string {
   return `scim_${randomBytes(32).toString('base64url')}`;
 }
 
-interface TokenItem {
+/** A busy IdP must not turn every read into a write: last-used is recorded at most this often. */
+export const LAST_USED_RESOLUTION_MS = 60_000;
+
+interface TokenItem extends TokenInfo {
   pk: string;
   sk: string;
   type: 'Token';
   directoryId: string;
-  tokenId: string;
   tokenHash: string;
-  label: string;
-  created: string;
-  expiresAt?: string;
-  revokedAt?: string;
 }
 
 /**
  * Bearer tokens of a directory. Tokens are looked up by their hash, so the table never holds a
- * usable secret; the stored hash is compared again in constant time.
+ * usable secret; the stored hash is compared again in constant time. Several tokens may be
+ * active at once, so a rotation is: mint the new one, switch the IdP, revoke the old one.
  */
 export class DynamoTokenStore implements TokenStore {
   constructor(
@@ -43,6 +48,7 @@ export class DynamoTokenStore implements TokenStore {
       new GetCommand({
         TableName: this.tableName,
         Key: keys.token(directoryId, tokenHash),
+        // A revocation must hold from the next request on, not after replication catches up.
         ConsistentRead: true,
       }),
     );
@@ -51,6 +57,7 @@ export class DynamoTokenStore implements TokenStore {
     if (!timingSafeEqual(Buffer.from(item.tokenHash, 'hex'), Buffer.from(tokenHash, 'hex'))) return undefined;
     if (item.revokedAt !== undefined) return undefined;
     if (item.expiresAt !== undefined && Date.parse(item.expiresAt) <= now.getTime()) return undefined;
+    await this.recordUse(item, now);
     return { kind: 'token', id: item.tokenId, label: item.label };
   }
 
@@ -82,24 +89,85 @@ export class DynamoTokenStore implements TokenStore {
     return tokenId;
   }
 
-  /** Ensures the directory record exists (idempotent). */
-  async ensureDirectory(directoryId: string, displayName: string, now = new Date()): Promise<void> {
+  /**
+   * The directory's tokens, revoked and expired ones included, without hashes.
+   *
+   * @example
+   * for (const token of await tokens.list('default')) console.log(token.tokenId, token.lastUsedAt);
+   */
+  async list(directoryId: string): Promise<TokenInfo[]> {
+    return (await this.query(directoryId, keys.tokenPrefix)).map(
+      ({ tokenId, label, created, expiresAt, revokedAt, lastUsedAt }) => ({
+        tokenId,
+        label,
+        created,
+        ...(expiresAt ? { expiresAt } : {}),
+        ...(revokedAt ? { revokedAt } : {}),
+        ...(lastUsedAt ? { lastUsedAt } : {}),
+      }),
+    );
+  }
+
+  /**
+   * Revokes the token with this id (as `list` shows it); true when one was found. Takes effect on
+   * the next request: authentication reads the token item with a consistent read.
+   *
+   * @example
+   * await tokens.revoke('default', '3f2a9c0d1e4b');
+   */
+  async revoke(directoryId: string, tokenId: string, now = new Date()): Promise<boolean> {
+    if (!/^[0-9a-f]{12}$/.test(tokenId)) return false;
+    // The token id is the head of the hash, so the sort key starts with it.
+    const [item] = await this.query(directoryId, `${keys.tokenPrefix}${tokenId}`);
+    if (!item) return false;
+    await this.client.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { pk: item.pk, sk: item.sk },
+        UpdateExpression: 'SET revokedAt = if_not_exists(revokedAt, :now)',
+        ExpressionAttributeValues: { ':now': now.toISOString() },
+      }),
+    );
+    return true;
+  }
+
+  private async query(directoryId: string, prefix: string): Promise<TokenItem[]> {
+    const items: TokenItem[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+          ExpressionAttributeValues: { ':pk': keys.partition(directoryId), ':prefix': prefix },
+          ExclusiveStartKey: start,
+        }),
+      );
+      items.push(...((page.Items ?? []) as TokenItem[]));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return items;
+  }
+
+  /**
+   * Records the last use at most once a minute. The condition makes concurrent requests race for
+   * one write instead of each writing; losing the race, or any failure of this bookkeeping, must
+   * not refuse a request that authenticated.
+   */
+  private async recordUse(item: TokenItem, now: Date): Promise<void> {
+    const cutoff = new Date(now.getTime() - LAST_USED_RESOLUTION_MS).toISOString();
+    if (item.lastUsedAt !== undefined && item.lastUsedAt > cutoff) return;
     await this.client
       .send(
-        new PutCommand({
+        new UpdateCommand({
           TableName: this.tableName,
-          Item: {
-            ...keys.directory(directoryId),
-            type: 'Directory',
-            directoryId,
-            displayName,
-            created: now.toISOString(),
-          },
-          ConditionExpression: 'attribute_not_exists(pk)',
+          Key: { pk: item.pk, sk: item.sk },
+          UpdateExpression: 'SET lastUsedAt = :now',
+          ConditionExpression:
+            'attribute_exists(pk) AND (attribute_not_exists(lastUsedAt) OR lastUsedAt <= :cutoff)',
+          ExpressionAttributeValues: { ':now': now.toISOString(), ':cutoff': cutoff },
         }),
       )
-      .catch((error: unknown) => {
-        if (!(error instanceof Error && error.name === 'ConditionalCheckFailedException')) throw error;
-      });
+      .catch(() => undefined);
   }
 }

@@ -1,0 +1,150 @@
+/**
+ * The admin CLI's commands, run in-process against the run's DynamoDB Local (`--endpoint`,
+ * `--table`) and through a runtime file as `npm start` writes it.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runAdmin } from '../../../local/admin/commands.ts';
+import { writeRuntimeFile } from '../../../local/runtime-file.ts';
+import { DynamoTokenStore } from '../../../shared/adapters/dynamodb/token-store.ts';
+import { useDynamoTable } from '../../support/dynamo.ts';
+
+describe('npm run admin', () => {
+  const table = useDynamoTable();
+  const target = () => ['--endpoint', table.endpoint, '--table', table.tableName];
+  const run = async (...argv: string[]) => {
+    const lines: string[] = [];
+    const code = await runAdmin([...argv, ...target()], (line) => lines.push(line));
+    return { code, output: lines.join('\n') };
+  };
+  let dir: string | undefined;
+  afterAll(async () => {
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('creates and lists directories', async () => {
+    expect((await run('directory', 'create', 'okta', '--name', 'Okta acquisition')).code).toBe(0);
+    const listed = await run('directory', 'list');
+    expect(listed.output).toMatch(/^okta\tOkta acquisition\tcreated .*\tstatic tokens$/m);
+  });
+
+  it('mints a token, prints it once with the IdP values, lists and revokes it', async () => {
+    const minted = await run(
+      'token',
+      'mint',
+      'okta',
+      '--label',
+      'Okta prod',
+      '--expires-in-days',
+      '365',
+      '--base-url',
+      'https://api.example.com/prod',
+    );
+    expect(minted.code).toBe(0);
+    const token = /^Token:\s+(scim_\S+)$/m.exec(minted.output)?.[1] ?? '';
+    const tokenId = /^Token id:\s+([0-9a-f]{12})/m.exec(minted.output)?.[1] ?? '';
+    expect(minted.output).toContain('Tenant URL:     https://api.example.com/prod/okta/scim/v2');
+    expect(minted.output).toContain(`Secret Token:   ${token}`);
+    expect(minted.output).toContain('SCIM connector base URL:  https://api.example.com/prod/okta/scim/v2');
+    expect(minted.output).toContain(`Authorization header:     Bearer ${token}`);
+    const tokens = new DynamoTokenStore(table.document, table.tableName);
+    expect(await tokens.authenticate('okta', token, new Date())).toBeDefined();
+
+    const listed = await run('token', 'list', 'okta');
+    expect(listed.output).toMatch(
+      new RegExp(`^${tokenId}\\tOkta prod\\tcreated .*\\tactive until .*\\tlast used `, 'm'),
+    );
+    expect(listed.output).not.toContain(token);
+
+    expect((await run('token', 'revoke', 'okta', tokenId)).code).toBe(0);
+    expect(await tokens.authenticate('okta', token, new Date())).toBeUndefined();
+    expect((await run('token', 'list', 'okta')).output).toContain('revoked');
+    expect((await run('token', 'revoke', 'okta', 'ffffffffffff')).code).toBe(1);
+  });
+
+  it('keeps `npm run token -- --directory x` working (creating the directory as it always did)', async () => {
+    const minted = await run('token', 'mint', '--directory', 'legacy');
+    expect(minted.output).toContain('Created directory legacy.');
+    expect(minted.output).toMatch(/^Token:\s+scim_/m);
+  });
+
+  it('configures OAuth, for Entra in one step, and clears it', async () => {
+    await run('directory', 'create', 'entra');
+    const tenant = '0c6a2b1e-1111-4000-8000-000000000001';
+    expect((await run('oauth', 'entra', 'entra', '--tenant', tenant)).output).toContain(
+      `"issuer": "https://sts.windows.net/${tenant}/"`,
+    );
+    expect((await run('directory', 'list')).output).toContain(`oauth: https://sts.windows.net/${tenant}/`);
+    const custom = await run(
+      'oauth',
+      'set',
+      'entra',
+      '--issuer',
+      'https://idp.example.com',
+      '--audience',
+      'scim-api',
+      '--jwks-uri',
+      'https://idp.example.com/keys',
+      '--scope',
+      'scim',
+      '--client-id',
+      'okta-app',
+    );
+    expect(custom.output).toContain('"requiredScope": "scim"');
+    expect(
+      (
+        await run(
+          'oauth',
+          'set',
+          'entra',
+          '--issuer',
+          'http://evil.example',
+          '--audience',
+          'a',
+          '--jwks-uri',
+          'http://evil.example/k',
+        )
+      ).code,
+    ).toBe(2);
+    expect((await run('oauth', 'clear', 'entra')).output).toContain('static tokens only');
+  });
+
+  it('prints the connection values without a token, and refuses unknown directories', async () => {
+    const connect = await run(
+      'connect',
+      'okta',
+      '--base-url',
+      'https://x.example/prod/{directoryId}/scim/v2',
+    );
+    expect(connect.output).toContain('Tenant URL:     https://x.example/prod/okta/scim/v2');
+    expect(connect.output).toContain('<a token from: npm run admin -- token mint>');
+    expect((await run('connect', 'nope')).code).toBe(2);
+    expect((await run('token', 'mint', '../etc')).code).toBe(2);
+    expect((await run('frobnicate')).code).toBe(2);
+  });
+
+  it('deletes a directory only with --yes', async () => {
+    expect((await run('directory', 'delete', 'legacy')).code).toBe(2);
+    expect((await run('directory', 'delete', 'legacy', '--yes')).output).toMatch(/Deleted directory legacy/);
+    expect((await run('directory', 'list')).output).not.toContain('legacy');
+  });
+
+  it('finds the running npm start through its runtime file, with no target flags', async () => {
+    dir = await mkdtemp(join(tmpdir(), 'scim-admin-'));
+    const file = join(dir, 'runtime.json');
+    await writeRuntimeFile(
+      { dynamoEndpoint: table.endpoint, tableName: table.tableName, url: 'http://localhost:9999' },
+      file,
+    );
+    const lines: string[] = [];
+    expect(await runAdmin(['connect', 'okta', '--runtime-file', file], (line) => lines.push(line))).toBe(0);
+    expect(lines.join('\n')).toContain('http://localhost:9999/okta/scim/v2');
+    const missing: string[] = [];
+    expect(
+      await runAdmin(['directory', 'list', '--runtime-file', join(dir, 'none.json')], (l) => missing.push(l)),
+    ).toBe(2);
+    expect(missing.join('\n')).toContain('npm start');
+  });
+});
