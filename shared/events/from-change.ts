@@ -39,6 +39,12 @@ const tombstoneItem = z.object({
 type UserItemFields = z.infer<typeof userItem>;
 
 /**
+ * The item types whose changes can mean an event. The stream trigger is filtered on these, so the
+ * relay is not invoked for the many writes that can never be one (rate windows, bookmarks, tokens).
+ */
+export const LIFECYCLE_ITEM_TYPES = ['User', 'UserTombstone'] as const;
+
+/**
  * The events one item change means:
  * - a User inserted: user.created;
  * - a User modified: user.deactivated / user.reactivated when active flipped, and user.updated

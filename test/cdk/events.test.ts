@@ -72,6 +72,16 @@ describe('lifecycle events infrastructure', () => {
     });
   });
 
+  it('invokes the relay only for item changes that can be lifecycle events', () => {
+    service.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FilterCriteria: {
+        Filters: [
+          { Pattern: JSON.stringify({ dynamodb: { NewImage: { type: { S: ['User', 'UserTombstone'] } } } }) },
+        ],
+      },
+    });
+  });
+
   it('lets the relay put events on that bus, read the stream and send to its failure queue, nothing else', () => {
     const policies = service.findResources('AWS::IAM::Policy');
     const relayPolicies = Object.values(policies).filter((policy) =>

@@ -1,12 +1,13 @@
 import { Duration, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
-import { StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ENV } from '../../../shared/contracts/env.ts';
+import { LIFECYCLE_ITEM_TYPES } from '../../../shared/events/from-change.ts';
 import { ServiceFunction } from './service-function.ts';
 
 export interface EventRelayProps {
@@ -65,6 +66,12 @@ export class EventRelay extends Construct {
         // One consumer per shard keeps a user's changes in order (they share a partition key).
         parallelizationFactor: 1,
         onFailure: new SqsDlq(props.onFailure),
+        // Only changes that can be lifecycle events invoke the relay (one definition with the derivation).
+        filters: [
+          FilterCriteria.filter({
+            dynamodb: { NewImage: { type: { S: FilterRule.or(...LIFECYCLE_ITEM_TYPES) } } },
+          }),
+        ],
       }),
     );
     if (this.fn.fn.role)
