@@ -1,3 +1,4 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
   type DynamoDBDocumentClient,
@@ -92,39 +93,45 @@ export class DynamoUserStore implements UserStore {
     const addedIndex = item.indexSks.filter((sk) => !before.indexSks.includes(sk));
     const claimMoves = before.claimSk !== item.claimSk;
     assertIndexable(item.indexSks.length);
-    const result = await transactWrite(this.client, {
-      TransactItems: [
-        {
-          Put: {
-            TableName: this.tableName,
-            Item: item,
-            // The optimistic lock: only the version we read may be replaced.
-            ConditionExpression: '#version = :expected',
-            ExpressionAttributeNames: { '#version': 'version' },
-            ExpressionAttributeValues: { ':expected': current.version },
-          },
-        },
-        ...(claimMoves
-          ? [
-              {
-                Put: {
-                  TableName: this.tableName,
-                  Item: { pk: item.pk, sk: item.claimSk, type: 'UserNameClaim', userId: current.id },
-                  ConditionExpression: 'attribute_not_exists(pk)',
-                },
+    const userPut = {
+      TableName: this.tableName,
+      Item: item,
+      // The optimistic lock: only the version we read may be replaced.
+      ConditionExpression: '#version = :expected',
+      ExpressionAttributeNames: { '#version': 'version' },
+      ExpressionAttributeValues: { ':expected': current.version },
+    };
+    const related = [
+      ...(claimMoves
+        ? [
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: { pk: item.pk, sk: item.claimSk, type: 'UserNameClaim', userId: current.id },
+                ConditionExpression: 'attribute_not_exists(pk)',
               },
-              { Delete: { TableName: this.tableName, Key: { pk: item.pk, sk: before.claimSk } } },
-            ]
-          : []),
-        ...removedIndex.map((sk) => ({ Delete: { TableName: this.tableName, Key: { pk: item.pk, sk } } })),
-        ...addedIndex.map((sk) => ({
-          Put: {
-            TableName: this.tableName,
-            Item: { pk: item.pk, sk, type: 'IndexEntry', userId: current.id },
-          },
-        })),
-      ],
-    });
+            },
+            { Delete: { TableName: this.tableName, Key: { pk: item.pk, sk: before.claimSk } } },
+          ]
+        : []),
+      ...removedIndex.map((sk) => ({ Delete: { TableName: this.tableName, Key: { pk: item.pk, sk } } })),
+      ...addedIndex.map((sk) => ({
+        Put: { TableName: this.tableName, Item: { pk: item.pk, sk, type: 'IndexEntry', userId: current.id } },
+      })),
+    ];
+    if (related.length === 0) {
+      // Most updates (a deactivation, a title) touch no claim or index entry: a conditional PutItem
+      // is exactly as atomic as a one-item transaction, at half the write capacity.
+      try {
+        await this.client.send(new PutCommand(userPut));
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException)
+          throw await this.goneOrConflict(directoryId, current.id);
+        throw error;
+      }
+      return stored;
+    }
+    const result = await transactWrite(this.client, { TransactItems: [{ Put: userPut }, ...related] });
     if (!result.ok) {
       if (result.reasons[0] === 'ConditionalCheckFailed')
         throw await this.goneOrConflict(directoryId, current.id);
@@ -283,6 +290,9 @@ export class DynamoUserStore implements UserStore {
       lastSk = items.length > 0 ? String(items.at(-1)?.sk) : lastSk;
       exclusiveStartKey = page.LastEvaluatedKey;
     } while (exclusiveStartKey && skipped < startIndex - 1);
+    // Remember the position skipped to, so a retry of this page (or another client's jump to it)
+    // starts from the bookmark instead of reading every key before it again.
+    if (lastSk !== undefined) await this.saveBookmark(directoryId, startIndex, lastSk);
     return lastSk;
   }
 
