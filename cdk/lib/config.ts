@@ -13,39 +13,108 @@ const retentionPeriods = new Set<number>(
  */
 const booleanFlag = z.union([z.boolean(), z.enum(['true', 'false']).transform((value) => value === 'true')]);
 
-export const appConfigSchema = z.object({
-  /** Names the stacks and the API stage, so several stages can live in one account. */
-  stage: z
-    .string()
-    .regex(/^[a-z][a-z0-9-]{0,19}$/, 'lower-case letters, digits and dashes, starting with a letter')
-    .default('dev'),
-  /** Retention of every log group the app creates (functions, API access and execution logs). */
-  logRetentionDays: z.coerce
-    .number()
-    .int()
-    .refine((days) => retentionPeriods.has(days), 'must be a retention period CloudWatch Logs accepts')
-    .default(RetentionDays.THREE_MONTHS),
-  /**
-   * API Gateway logs to CloudWatch through ONE role per account and region. Leave this on unless
-   * another stack (a landing zone, another app) already sets that role: then turn it off here.
-   */
-  manageApiGatewayAccount: booleanFlag.default(true),
-});
+/** `arn:{partition}:{service}:{region}:{account}:{resource}` of one service. */
+const arnOf = (service: string, resource: string) =>
+  new RegExp(`^arn:aws[a-z-]*:${service}:[a-z0-9-]+:\\d{12}:${resource}$`);
+
+export const appConfigSchema = z
+  .object({
+    /** Names the stacks and the API stage, so several stages can live in one account. */
+    stage: z
+      .string()
+      .regex(/^[a-z][a-z0-9-]{0,19}$/, 'lower-case letters, digits and dashes, starting with a letter')
+      .default('dev'),
+    /** Retention of every log group the app creates (functions, API access and execution logs). */
+    logRetentionDays: z.coerce
+      .number()
+      .int()
+      .refine((days) => retentionPeriods.has(days), 'must be a retention period CloudWatch Logs accepts')
+      .default(RetentionDays.THREE_MONTHS),
+    /**
+     * API Gateway logs to CloudWatch through ONE role per account and region. Leave this on unless
+     * another stack (a landing zone, another app) already sets that role: then turn it off here.
+     */
+    manageApiGatewayAccount: booleanFlag.default(true),
+    /** Alarms notify a new SNS topic with this address subscribed (confirm the e-mail AWS sends). */
+    alarmEmail: z.email('must be an e-mail address').optional(),
+    /** Alarms notify this existing SNS topic (its policy must let CloudWatch publish to it). */
+    alarmTopicArn: z
+      .string()
+      .regex(arnOf('sns', '[A-Za-z0-9_-]{1,256}(\\.fifo)?'), 'must be an SNS topic ARN')
+      .optional(),
+    /** A custom domain for the API, e.g. `scim.example.com`; needs `certificateArn` too. */
+    domainName: z
+      .string()
+      .regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, 'must be a DNS name')
+      .optional(),
+    /** An ACM certificate for `domainName`, in the stack's region (a regional API). */
+    certificateArn: z
+      .string()
+      .regex(arnOf('acm', 'certificate/[0-9a-f-]{36}'), 'must be an ACM certificate ARN')
+      .optional(),
+    /** Stage-wide steady-state limit in requests per second (each directory also has its own). */
+    throttleRateLimit: z.coerce.number().positive().max(10_000).default(100),
+    /** Stage-wide burst: requests API Gateway accepts at once above the rate. */
+    throttleBurstLimit: z.coerce.number().int().positive().max(5_000).default(200),
+    /**
+     * The directory table's encryption key:
+     * - `aws-owned`: DynamoDB's default key, invisible in CloudTrail, no cost;
+     * - `aws-managed`: `aws/dynamodb` in the account, every use in CloudTrail, no key fee;
+     * - `customer-managed`: a KMS key of this app with yearly rotation, whose key policy the
+     *   account controls (and can revoke); $1 a month plus requests.
+     */
+    tableEncryption: z.enum(['aws-owned', 'aws-managed', 'customer-managed']).default('aws-managed'),
+  })
+  .check((ctx) => {
+    const config = ctx.value;
+    if (config.alarmEmail !== undefined && config.alarmTopicArn !== undefined)
+      ctx.issues.push({
+        code: 'custom',
+        input: config.alarmTopicArn,
+        path: ['alarmTopicArn'],
+        message: 'set alarmEmail or alarmTopicArn, not both',
+      });
+    if ((config.domainName === undefined) !== (config.certificateArn === undefined))
+      ctx.issues.push({
+        code: 'custom',
+        input: config.domainName ?? config.certificateArn,
+        path: [config.domainName === undefined ? 'domainName' : 'certificateArn'],
+        message: 'domainName and certificateArn go together: set both or neither',
+      });
+    if (config.throttleBurstLimit < config.throttleRateLimit)
+      ctx.issues.push({
+        code: 'custom',
+        input: config.throttleBurstLimit,
+        path: ['throttleBurstLimit'],
+        message: 'must be at least throttleRateLimit',
+      });
+  });
 
 export type AppConfig = z.infer<typeof appConfigSchema>;
+/** What a caller may pass: every key optional, numbers and booleans also as strings. */
+export type AppConfigInput = z.input<typeof appConfigSchema>;
+
+/**
+ * Validates a configuration from any source; the message names every offending key.
+ *
+ * @example
+ * const config = parseConfig({ stage: 'prod', alarmEmail: 'ops@example.com' }, 'ScimConnector props');
+ */
+export function parseConfig(raw: unknown, source: string): AppConfig {
+  const result = appConfigSchema.safeParse(raw);
+  if (!result.success) throw new Error(`Invalid ${source}: ${z.prettifyError(result.error)}`);
+  return result.data;
+}
 
 /**
  * Reads and validates the configuration from the CDK context; fails before any construct is built.
  *
  * @example
  * // npx cdk synth -c stage=prod -c logRetentionDays=365
- * const config = loadConfig(app); // { stage: 'prod', logRetentionDays: 365, manageApiGatewayAccount: true }
+ * const config = loadConfig(app); // { stage: 'prod', logRetentionDays: 365, ... }
  */
 export function loadConfig(app: App): AppConfig {
-  const raw = Object.fromEntries(
-    Object.keys(appConfigSchema.shape).map((key) => [key, app.node.tryGetContext(key)]),
-  );
-  const result = appConfigSchema.safeParse(raw);
-  if (!result.success) throw new Error(`Invalid CDK context: ${z.prettifyError(result.error)}`);
-  return result.data;
+  const keys = Object.keys(appConfigSchema.shape);
+  const raw = Object.fromEntries(keys.map((key) => [key, app.node.tryGetContext(key)]));
+  return parseConfig(raw, 'CDK context');
 }

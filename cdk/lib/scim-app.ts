@@ -1,7 +1,7 @@
 import { type App, Tags, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { AppConfig } from './config.ts';
-import { ServiceStack } from './service-stack.ts';
+import { type ServiceResourcesProps, ServiceStack } from './service-stack.ts';
 import { StatefulStack } from './stateful-stack.ts';
 
 export interface ScimStacks {
@@ -24,8 +24,9 @@ export function buildScimApp(app: App, config: AppConfig): ScimStacks {
   const prefix = `scim-${config.stage}`;
 
   const stateful = new StatefulStack(app, `${prefix}-stateful`, {
-    description: `SCIM connector (${config.stage}): directory table`,
+    description: `SCIM connector (${config.stage}): directory table, lifecycle bus`,
     manageApiGatewayAccount: config.manageApiGatewayAccount,
+    tableEncryption: config.tableEncryption,
   });
   const service = new ServiceStack(app, `${prefix}-service`, {
     description: `SCIM connector (${config.stage}): SCIM functions and API`,
@@ -33,7 +34,7 @@ export function buildScimApp(app: App, config: AppConfig): ScimStacks {
     table: stateful.table,
     bus: stateful.bus,
     relayFailures: stateful.relayFailures,
-    logRetention: config.logRetentionDays,
+    ...serviceOptionsOf(config),
   });
   // Implied by the table reference already; stated because the API stage's logging also needs
   // the API Gateway account role of the stateful stack in place first.
@@ -43,4 +44,25 @@ export function buildScimApp(app: App, config: AppConfig): ScimStacks {
   Tags.of(app).add('stage', config.stage);
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   return { stateful, service };
+}
+
+/**
+ * The configuration keys of the stateless tier, as its props.
+ *
+ * @example
+ * addServiceResources(this, { ...stateful, stage: config.stage, ...serviceOptionsOf(config) });
+ */
+export function serviceOptionsOf(
+  config: AppConfig,
+): Omit<ServiceResourcesProps, 'stage' | 'table' | 'bus' | 'relayFailures'> {
+  return {
+    logRetention: config.logRetentionDays,
+    throttling: { rateLimit: config.throttleRateLimit, burstLimit: config.throttleBurstLimit },
+    customDomain:
+      config.domainName && config.certificateArn
+        ? { domainName: config.domainName, certificateArn: config.certificateArn }
+        : undefined,
+    alarmEmail: config.alarmEmail,
+    alarmTopicArn: config.alarmTopicArn,
+  };
 }

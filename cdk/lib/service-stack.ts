@@ -5,17 +5,33 @@ import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { type ScimFunctionName, scimFunctions } from '../../shared/contracts/routes.ts';
+import { AlarmTarget } from './constructs/alarm-target.ts';
 import { bindTable, type TableAccess } from './constructs/bind-table.ts';
 import { EventRelay } from './constructs/event-relay.ts';
-import { ScimApi } from './constructs/scim-api.ts';
+import { Operations } from './constructs/operations.ts';
+import { type CustomDomain, ScimApi, type StageThrottling } from './constructs/scim-api.ts';
 import { ServiceFunction } from './constructs/service-function.ts';
 
-export interface ServiceStackProps extends StackProps {
+export interface ServiceResourcesProps {
   readonly stage: string;
   readonly table: ITable;
   readonly logRetention: RetentionDays;
   readonly bus: IEventBus;
   readonly relayFailures: IQueue;
+  /** @default ScimApi's default */
+  readonly throttling?: StageThrottling;
+  readonly customDomain?: CustomDomain;
+  /** Alarms notify a new topic with this address subscribed... */
+  readonly alarmEmail?: string;
+  /** ...or this existing topic; neither leaves them on the dashboard. */
+  readonly alarmTopicArn?: string;
+}
+
+export interface ServiceResources {
+  readonly functions: Readonly<Record<ScimFunctionName, ServiceFunction>>;
+  readonly api: ScimApi;
+  readonly eventRelay: EventRelay;
+  readonly operations: Operations;
 }
 
 /**
@@ -29,46 +45,93 @@ const tableAccess: Readonly<Record<ScimFunctionName, TableAccess>> = {
   discovery: 'authenticate',
 };
 
+const capitalise = (name: string) => name.charAt(0).toUpperCase() + name.slice(1);
+
+/**
+ * Adds the stateless tier (SCIM functions, API, stream relay, alarms and dashboard) directly to
+ * `scope`, so {@link ServiceStack} and `ScimConnector` build the same resources under the same ids.
+ *
+ * @example
+ * const { api } = addServiceResources(this, { stage, table, bus, relayFailures, logRetention });
+ */
+export function addServiceResources(scope: Construct, props: ServiceResourcesProps): ServiceResources {
+  const { stage, table, logRetention } = props;
+
+  const functions = forEachScimFunction((name) => {
+    const { entry, description } = scimFunctions[name];
+    const fn = new ServiceFunction(scope, capitalise(name), {
+      entry,
+      description,
+      serviceName: `scim-${name}`,
+      logRetention,
+    });
+    bindTable({ table, fn: fn.fn, access: tableAccess[name] });
+    return fn;
+  });
+
+  const api = new ScimApi(scope, 'Scim', {
+    stageName: stage,
+    functions: forEachScimFunction((name) => functions[name].fn),
+    logRetention,
+    throttling: props.throttling,
+    customDomain: props.customDomain,
+  });
+
+  const eventRelay = new EventRelay(scope, 'EventRelay', {
+    table,
+    bus: props.bus,
+    onFailure: props.relayFailures,
+    logRetention,
+  });
+
+  const { action } = new AlarmTarget(scope, 'AlarmTarget', {
+    email: props.alarmEmail,
+    topicArn: props.alarmTopicArn,
+  });
+  const operations = new Operations(scope, 'Operations', {
+    namespace: `ScimConnector/${stage}`,
+    api: api.api,
+    accessLogs: api.accessLogs,
+    functions: {
+      ...Object.fromEntries(Object.entries(functions).map(([name, fn]) => [capitalise(name), fn.fn])),
+      Relay: eventRelay.fn.fn,
+    },
+    relay: eventRelay.fn.fn,
+    relayLogs: eventRelay.fn.logGroup,
+    relayFailures: props.relayFailures,
+    alarmAction: action,
+  });
+  return { functions, api, eventRelay, operations };
+}
+
+export interface ServiceStackProps extends StackProps, ServiceResourcesProps {}
+
 /** The stateless tier: the SCIM functions and the API in front of them. Safe to replace at will. */
-export class ServiceStack extends Stack {
+export class ServiceStack extends Stack implements ServiceResources {
   readonly functions: Readonly<Record<ScimFunctionName, ServiceFunction>>;
   readonly api: ScimApi;
   readonly eventRelay: EventRelay;
+  readonly operations: Operations;
 
   constructor(scope: Construct, id: string, props: ServiceStackProps) {
     super(scope, id, props);
-    const { stage, table, logRetention } = props;
-
-    this.functions = forEachScimFunction((name) => {
-      const { entry, description } = scimFunctions[name];
-      const fn = new ServiceFunction(this, name.charAt(0).toUpperCase() + name.slice(1), {
-        entry,
-        description,
-        serviceName: `scim-${name}`,
-        logRetention,
-      });
-      bindTable({ table, fn: fn.fn, access: tableAccess[name] });
-      return fn;
-    });
-
-    this.api = new ScimApi(this, 'Scim', {
-      stageName: stage,
-      functions: forEachScimFunction((name) => this.functions[name].fn),
-      logRetention,
-    });
-
-    this.eventRelay = new EventRelay(this, 'EventRelay', {
-      table,
-      bus: props.bus,
-      onFailure: props.relayFailures,
-      logRetention,
-    });
+    const built = addServiceResources(this, props);
+    this.functions = built.functions;
+    this.api = built.api;
+    this.eventRelay = built.eventRelay;
+    this.operations = built.operations;
 
     new CfnOutput(this, 'ScimBaseUrl', {
       value: this.api.baseUrlTemplate,
       description:
         "SCIM base URL (Tenant URL) to give the IdP, with {directoryId} replaced by the directory's id",
     });
+    if (this.api.domain) {
+      new CfnOutput(this, 'CustomDomainTarget', {
+        value: this.api.domain.domainNameAliasDomainName,
+        description: `Point a CNAME (or Route 53 alias) for ${props.customDomain?.domainName} at this name`,
+      });
+    }
   }
 }
 

@@ -4,32 +4,57 @@ import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { ApiGatewayAccount } from './constructs/api-gateway-account.ts';
-import { DirectoryTable } from './constructs/directory-table.ts';
+import { DirectoryTable, type TableKey } from './constructs/directory-table.ts';
 import { LifecycleBus } from './constructs/lifecycle-bus.ts';
 
-export interface StatefulStackProps extends StackProps {
+export interface StatefulResourcesProps {
   /** Declare the regional API Gateway logging role here (see {@link ApiGatewayAccount}). */
   readonly manageApiGatewayAccount: boolean;
+  /** @default 'aws-managed' */
+  readonly tableEncryption?: TableKey;
 }
 
-/**
- * What outlives a deployment: the directory table (and, later, the event bus, its archive and
- * the connector queues). Kept apart from the service stack so that replacing functions or the
- * API can never touch data.
- */
-export class StatefulStack extends Stack {
+export interface StatefulResources {
   readonly table: ITable;
   /** The lifecycle event bus connectors subscribe to (with its archive). */
   readonly bus: IEventBus;
   /** The stream relay's on-failure destination. */
   readonly relayFailures: IQueue;
+}
+
+/**
+ * Adds what outlives a deployment (table, bus and archive, relay failure queue, API Gateway
+ * account) directly to `scope`, so {@link StatefulStack} and `ScimConnector` build the same
+ * resources under the same construct ids.
+ *
+ * @example
+ * const { table, bus, relayFailures } = addStatefulResources(this, { manageApiGatewayAccount: true });
+ */
+export function addStatefulResources(scope: Construct, props: StatefulResourcesProps): StatefulResources {
+  const { table } = new DirectoryTable(scope, 'Directory', { encryption: props.tableEncryption });
+  const { bus, relayFailures } = new LifecycleBus(scope, 'Lifecycle');
+  if (props.manageApiGatewayAccount) new ApiGatewayAccount(scope, 'ApiGatewayAccount');
+  return { table, bus, relayFailures };
+}
+
+export interface StatefulStackProps extends StackProps, StatefulResourcesProps {}
+
+/**
+ * What outlives a deployment: the directory table, the event bus with its archive and the
+ * relay's failure queue (and, later, the connector queues). Kept apart from the service stack so
+ * that replacing functions or the API can never touch data.
+ */
+export class StatefulStack extends Stack implements StatefulResources {
+  readonly table: ITable;
+  readonly bus: IEventBus;
+  readonly relayFailures: IQueue;
 
   constructor(scope: Construct, id: string, props: StatefulStackProps) {
     super(scope, id, props);
-    this.table = new DirectoryTable(this, 'Directory').table;
-    const lifecycle = new LifecycleBus(this, 'Lifecycle');
-    this.bus = lifecycle.bus;
-    this.relayFailures = lifecycle.relayFailures;
+    const built = addStatefulResources(this, props);
+    this.table = built.table;
+    this.bus = built.bus;
+    this.relayFailures = built.relayFailures;
     new CfnOutput(this, 'EventBusName', {
       value: this.bus.eventBusName,
       description:
@@ -40,6 +65,5 @@ export class StatefulStack extends Stack {
       description:
         'The directory table; `npm run admin -- <command> --table <this>` manages its directories and tokens',
     });
-    if (props.manageApiGatewayAccount) new ApiGatewayAccount(this, 'ApiGatewayAccount');
   }
 }

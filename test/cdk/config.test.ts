@@ -1,27 +1,75 @@
 import { App } from 'aws-cdk-lib';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../cdk/lib/config.ts';
+import { buildTestApp } from './synth-app.ts';
 
 const configOf = (context: Record<string, unknown>) => loadConfig(new App({ context }));
 
+const certificateArn = 'arn:aws:acm:eu-west-1:123456789012:certificate/0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d';
+const topicArn = 'arn:aws:sns:eu-west-1:123456789012:oncall';
+
 describe('loadConfig', () => {
   it('has defaults, so a bare `cdk synth` works', () => {
-    expect(configOf({})).toEqual({ stage: 'dev', logRetentionDays: 90, manageApiGatewayAccount: true });
+    expect(configOf({})).toEqual({
+      stage: 'dev',
+      logRetentionDays: 90,
+      manageApiGatewayAccount: true,
+      throttleRateLimit: 100,
+      throttleBurstLimit: 200,
+      tableEncryption: 'aws-managed',
+    });
   });
 
   it('reads `-c key=value` strings as numbers and booleans', () => {
-    expect(configOf({ stage: 'prod', logRetentionDays: '365', manageApiGatewayAccount: 'false' })).toEqual({
+    expect(
+      configOf({
+        stage: 'prod',
+        logRetentionDays: '365',
+        manageApiGatewayAccount: 'false',
+        throttleRateLimit: '50',
+        throttleBurstLimit: '100',
+      }),
+    ).toMatchObject({
       stage: 'prod',
       logRetentionDays: 365,
       manageApiGatewayAccount: false,
+      throttleRateLimit: 50,
+      throttleBurstLimit: 100,
     });
+  });
+
+  it('accepts a custom domain, an alarm target and a customer-managed table key', () => {
+    expect(
+      configOf({
+        domainName: 'scim.example.com',
+        certificateArn,
+        alarmTopicArn: topicArn,
+        tableEncryption: 'customer-managed',
+      }),
+    ).toMatchObject({ domainName: 'scim.example.com', certificateArn, alarmTopicArn: topicArn });
   });
 
   it.each([
     [{ logRetentionDays: 42 }, /logRetentionDays/],
     [{ stage: 'Prod_1' }, /stage/],
     [{ manageApiGatewayAccount: 'yes' }, /manageApiGatewayAccount/],
+    [{ alarmEmail: 'oncall' }, /alarmEmail/],
+    [{ alarmTopicArn: 'oncall' }, /alarmTopicArn/],
+    [{ alarmEmail: 'oncall@example.com', alarmTopicArn: topicArn }, /alarmTopicArn/],
+    [{ domainName: 'scim.example.com' }, /certificateArn/],
+    [{ certificateArn }, /domainName/],
+    [{ domainName: 'https://scim.example.com', certificateArn }, /domainName/],
+    [{ domainName: 'scim.example.com', certificateArn: 'arn:aws:acm:eu-west-1:1:cert' }, /certificateArn/],
+    [{ throttleRateLimit: 0 }, /throttleRateLimit/],
+    [{ throttleRateLimit: 500, throttleBurstLimit: 100 }, /throttleBurstLimit/],
+    [{ tableEncryption: 'kms' }, /tableEncryption/],
   ])('refuses %o, naming the key', (context, key) => {
     expect(() => configOf(context)).toThrow(key);
+  });
+
+  it('fails synthesis of the app itself, before any construct is built', () => {
+    expect(() => buildTestApp({ context: { tableEncryption: 'kms' } })).toThrow(
+      /Invalid CDK context[\s\S]*tableEncryption/,
+    );
   });
 });

@@ -1,3 +1,4 @@
+import { Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { ENV } from '../../../shared/contracts/env.ts';
@@ -31,12 +32,23 @@ export function bindTable({ table, fn, access, envVarName = ENV.tableName }: Bin
   switch (access) {
     case 'readWrite':
       table.grantReadWriteData(fn);
+      if (table.encryptionKey && fn.role)
+        for (const action of ['kms:GenerateDataKey*', 'kms:ReEncrypt*'])
+          Validations.of(fn.role).acknowledge({
+            id: `AwsSolutions-IAM5[Action::${action}]`,
+            reason:
+              "CDK's table write grant on a customer-managed key; the statement names that one key, so the " +
+              'wildcard only spans variants of the same operation (data keys with or without plaintext, re-encryption).',
+          });
       return;
     case 'read':
       table.grantReadData(fn);
       return;
     case 'authenticate':
       table.grant(fn, 'dynamodb:GetItem', 'dynamodb:UpdateItem');
+      // `grant` leaves the table's key alone (the data grants above include it).
+      if (table.encryptionKey)
+        table.encryptionKey.grant(fn, 'kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey');
       return;
   }
 }

@@ -1,5 +1,6 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, StreamViewType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { Key } from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { directoryTable } from '../../../shared/store/table.ts';
 
@@ -24,11 +25,39 @@ const attributeTypes = {
  * @example
  * const { table } = new DirectoryTable(this, 'Directory');
  */
+export type TableKey = 'aws-owned' | 'aws-managed' | 'customer-managed';
+
+export interface DirectoryTableProps {
+  /**
+   * @default 'aws-managed': the `aws/dynamodb` key, unlike the default AWS-owned one, shows every
+   * use in CloudTrail, and costs no monthly key fee. `customer-managed` adds a key of this app
+   * (rotated yearly, retained with the table) whose policy the account controls.
+   */
+  readonly encryption?: TableKey;
+}
+
+const encryptions = {
+  'aws-owned': TableEncryption.DEFAULT,
+  'aws-managed': TableEncryption.AWS_MANAGED,
+  'customer-managed': TableEncryption.CUSTOMER_MANAGED,
+} as const satisfies Record<TableKey, TableEncryption>;
+
 export class DirectoryTable extends Construct {
   readonly table: Table;
+  /** The customer-managed key, when chosen. */
+  readonly key?: Key;
 
-  constructor(scope: Construct, id: string) {
+  constructor(scope: Construct, id: string, props: DirectoryTableProps = {}) {
     super(scope, id);
+    const encryption = props.encryption ?? 'aws-managed';
+    if (encryption === 'customer-managed') {
+      this.key = new Key(this, 'Key', {
+        description: 'Encrypts the SCIM directory table',
+        enableKeyRotation: true,
+        // Without the key the retained table (and its backups) cannot be read.
+        removalPolicy: RemovalPolicy.RETAIN,
+      });
+    }
     const { partitionKey, sortKey, stream, timeToLiveAttribute, billingMode } = directoryTable;
     this.table = new Table(this, 'Table', {
       partitionKey: { name: partitionKey.name, type: attributeTypes[partitionKey.type] },
@@ -38,9 +67,8 @@ export class DirectoryTable extends Construct {
       billingMode: BillingMode[billingMode],
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       deletionProtection: true,
-      // The AWS-managed key (aws/dynamodb), unlike the default AWS-owned one, shows every use in
-      // CloudTrail, and costs no monthly key fee.
-      encryption: TableEncryption.AWS_MANAGED,
+      encryption: encryptions[encryption],
+      ...(this.key ? { encryptionKey: this.key } : {}),
       removalPolicy: RemovalPolicy.RETAIN,
     });
   }

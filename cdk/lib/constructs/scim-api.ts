@@ -1,13 +1,16 @@
-import { RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Names, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import {
   AccessLogField,
   AccessLogFormat,
+  type DomainName,
   EndpointType,
   LambdaIntegration,
   LogGroupLogDestination,
   MethodLoggingLevel,
   RestApi,
+  SecurityPolicy,
 } from 'aws-cdk-lib/aws-apigateway';
+import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
@@ -25,6 +28,13 @@ export interface StageThrottling {
   readonly burstLimit: number;
 }
 
+export interface CustomDomain {
+  /** e.g. `scim.example.com`; its DNS record is left to the owner of the zone. */
+  readonly domainName: string;
+  /** An ACM certificate covering `domainName`, in the API's region. */
+  readonly certificateArn: string;
+}
+
 export interface ScimApiProps {
   /** The stage name: the first path segment of every URL. */
   readonly stageName: string;
@@ -40,6 +50,8 @@ export interface ScimApiProps {
    * in the region, so one runaway client cannot starve them.
    */
   readonly throttling?: StageThrottling;
+  /** Serve the stage at `https://{domainName}/` too (TLS 1.2 minimum). */
+  readonly customDomain?: CustomDomain;
 }
 
 /** One JSON object per request: ids to correlate with function logs, never headers or bodies. */
@@ -82,8 +94,12 @@ const accessLogFormat = AccessLogFormat.custom(
 export class ScimApi extends Construct {
   readonly api: RestApi;
   readonly accessLogs: LogGroup;
-  /** `https://{api}.execute-api.{region}.amazonaws.com/{stage}/{directoryId}/scim/v2` */
+  /**
+   * `https://{api}.execute-api.{region}.amazonaws.com/{stage}/{directoryId}/scim/v2`, or
+   * `https://{domainName}/{directoryId}/scim/v2` with a custom domain.
+   */
   readonly baseUrlTemplate: string;
+  readonly domain?: DomainName;
 
   constructor(scope: Construct, id: string, props: ScimApiProps) {
     super(scope, id);
@@ -95,6 +111,9 @@ export class ScimApi extends Construct {
       removalPolicy: RemovalPolicy.RETAIN,
     });
     this.api = new RestApi(this, 'Api', {
+      // API Gateway's metrics are per API name: a name of its own keeps this API's alarms apart
+      // from any other stage or app in the account.
+      restApiName: Names.uniqueResourceName(this, { maxLength: 128 }),
       description: `SCIM 2.0 service provider (${SCIM_BASE})`,
       endpointTypes: [EndpointType.REGIONAL],
       // The account-wide logging role is declared once, by ApiGatewayAccount.
@@ -135,7 +154,20 @@ export class ScimApi extends Construct {
       });
     }
     addScimGatewayResponses(this.api);
-    this.baseUrlTemplate = this.api.urlForPath(SCIM_BASE);
+    if (props.customDomain) {
+      const { domainName, certificateArn } = props.customDomain;
+      // A regional domain (the certificate lives in the API's region) mapping the whole stage at
+      // the root, so the base URL does not change with the stage name.
+      this.domain = this.api.addDomainName('Domain', {
+        domainName,
+        certificate: Certificate.fromCertificateArn(this, 'Certificate', certificateArn),
+        endpointType: EndpointType.REGIONAL,
+        securityPolicy: SecurityPolicy.TLS_1_2,
+      });
+      this.baseUrlTemplate = `https://${domainName}${SCIM_BASE}`;
+    } else {
+      this.baseUrlTemplate = this.api.urlForPath(SCIM_BASE);
+    }
 
     const authorizerReason =
       'Authentication runs in every function, before any route, as a middleware: static tokens are ' +

@@ -1,0 +1,50 @@
+import { App, Stack, Validations } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { describe, expect, it } from 'vitest';
+import { ScimConnector } from '../../cdk/index.ts';
+
+/** A team's own app: no cdk.json flags of ours, bundling skipped to stay offline. */
+function embed(props: ConstructorParameters<typeof ScimConnector>[2]) {
+  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+  const stack = new Stack(app, 'TeamStack');
+  const scim = new ScimConnector(stack, 'Scim', props);
+  return { app, stack, scim };
+}
+
+describe('ScimConnector, embedded in a fresh stack', () => {
+  it('builds the whole connector in one stack', () => {
+    const { stack, scim } = embed({ stage: 'prod', manageApiGatewayAccount: false });
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::DynamoDB::Table', 1);
+    template.resourceCountIs('AWS::Events::EventBus', 1);
+    template.resourceCountIs('AWS::Events::Archive', 1);
+    template.resourceCountIs('AWS::SQS::Queue', 1);
+    template.resourceCountIs('AWS::ApiGateway::RestApi', 1);
+    template.resourceCountIs('AWS::ApiGateway::Account', 0);
+    template.resourceCountIs('AWS::Lambda::Function', 3);
+    template.resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 8);
+    template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+    template.hasResourceProperties('AWS::ApiGateway::Stage', { StageName: 'prod' });
+    expect(stack.resolve(scim.api.baseUrlTemplate)).toBeDefined();
+  });
+
+  it('passes cdk-nag with the acknowledgements it carries', () => {
+    const { app } = embed({ alarmEmail: 'oncall@example.com', tableEncryption: 'customer-managed' });
+    Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+    const { violations } = new AwsSolutionsChecks().validateScope(app);
+    expect(
+      violations.map(
+        (v) => `${v.ruleName} at ${v.violatingResources.map((r) => r.constructPath).join(', ')}`,
+      ),
+    ).toEqual([]);
+    expect(() => app.synth()).not.toThrow();
+  });
+
+  it('refuses invalid props, naming the field and the construct', () => {
+    expect(() => embed({ alarmEmail: 'oncall' })).toThrow(
+      /ScimConnector props at TeamStack\/Scim[\s\S]*alarmEmail/,
+    );
+  });
+});
