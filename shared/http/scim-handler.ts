@@ -1,3 +1,4 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import type { Authenticator } from '../auth/authenticator.ts';
@@ -6,6 +7,7 @@ import type { RateLimiter } from '../ports/rate-limiter.ts';
 import { ScimError } from '../scim/errors.ts';
 import type { ScimRequestContext } from '../scim/users/user-service.ts';
 import { authenticate, type WithScimCaller } from './authenticate.ts';
+import { logger } from './logger.ts';
 import { headerValue, scimBody, type WithScimBody } from './scim-body.ts';
 import { scimErrors } from './scim-errors.ts';
 import { throttle } from './throttle.ts';
@@ -51,12 +53,17 @@ export function scimHandler(
       body: event.scimBody,
     });
   };
-  return middy<ScimEvent, APIGatewayProxyResult>()
-    .use(scimErrors())
-    .use(authenticate(auth.authenticator))
-    .use(throttle(auth.limiter))
-    .use(scimBody())
-    .handler(dispatch);
+  return (
+    middy<ScimEvent, APIGatewayProxyResult>()
+      // Every log line of the request carries the Lambda request id; the directory id is appended
+      // once authenticated, and both are cleared before the next request.
+      .use(injectLambdaContext(logger, { resetKeys: true }))
+      .use(scimErrors())
+      .use(authenticate(auth.authenticator))
+      .use(throttle(auth.limiter))
+      .use(scimBody())
+      .handler(dispatch)
+  );
 }
 
 /**

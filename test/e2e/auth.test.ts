@@ -172,6 +172,10 @@ describe('logs', () => {
     // Let the stream relay and the loggers flush what the requests above produced.
     await new Promise((resolve) => setTimeout(resolve, 1500));
     expect(captured).toContain('Authentication refused');
+    // Every line of a request carries its Lambda request id, so a refusal can be traced.
+    const refusals = captured.split('\n').filter((line) => line.includes('Authentication refused'));
+    for (const line of refusals)
+      expect(JSON.parse(line)).toMatchObject({ function_request_id: expect.stringMatching(/\S/) });
     expect(secrets.length).toBeGreaterThan(10);
     const leaked = secrets.filter((secret) => captured.includes(secret));
     expect(leaked, 'credentials in the captured output').toEqual([]);
