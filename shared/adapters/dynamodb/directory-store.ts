@@ -8,6 +8,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { DirectoryRecord, DirectoryStore, OAuthSettings } from '../../ports/directory-store.ts';
 import { keys } from '../../store/keys.ts';
+import { queryPrefix } from './query-prefix.ts';
 
 interface DirectoryItem extends DirectoryRecord {
   pk: string;
@@ -68,21 +69,13 @@ export class DynamoDirectoryStore implements DirectoryStore {
    * const ids = (await directories.list()).map((directory) => directory.id);
    */
   async list(): Promise<DirectoryRecord[]> {
-    const records: DirectoryRecord[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ExpressionAttributeValues: { ':pk': keys.directoriesPartition, ':prefix': keys.directoryPrefix },
-          ExclusiveStartKey: start,
-        }),
-      );
-      records.push(...((page.Items ?? []) as DirectoryItem[]).map(toRecord));
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return records;
+    const items = await queryPrefix<DirectoryItem>(
+      this.client,
+      this.tableName,
+      keys.directoriesPartition,
+      keys.directoryPrefix,
+    );
+    return items.map(toRecord);
   }
 
   /**

@@ -1,14 +1,9 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { TokenInfo, TokenStore } from '../../ports/token-store.ts';
 import type { Actor } from '../../ports/user-store.ts';
 import { keys } from '../../store/keys.ts';
+import { queryPrefix } from './query-prefix.ts';
 
 /** SHA-256 of the token: the only form in which a token is stored or compared. */
 export function hashToken(token: string): string {
@@ -132,21 +127,12 @@ export class DynamoTokenStore implements TokenStore {
   }
 
   private async query(directoryId: string, prefix: string): Promise<TokenItem[]> {
-    const items: TokenItem[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ExpressionAttributeValues: { ':pk': keys.partition(directoryId), ':prefix': prefix },
-          ExclusiveStartKey: start,
-        }),
-      );
-      items.push(...((page.Items ?? []) as TokenItem[]));
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return items;
+    return (await queryPrefix(
+      this.client,
+      this.tableName,
+      keys.partition(directoryId),
+      prefix,
+    )) as TokenItem[];
   }
 
   /**

@@ -13,6 +13,7 @@ import { ScimError } from '../../scim/errors.ts';
 import type { IndexLookup } from '../../scim/filter/index.ts';
 import type { ScimResource } from '../../scim/resource.ts';
 import { COUNTER_SHARDS, keys } from '../../store/keys.ts';
+import { queryPrefix } from './query-prefix.ts';
 import { MAX_TRANSACTION_ITEMS, transactWrite } from './transact.ts';
 import { fromUserItem, toUserItem } from './user-item.ts';
 
@@ -200,13 +201,12 @@ export class DynamoUserStore implements UserStore {
       }
       case 'externalId':
       case 'emails.value': {
-        const entries = await this.queryAll({
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ExpressionAttributeValues: {
-            ':pk': keys.partition(directoryId),
-            ':prefix': keys.indexPrefix(lookup.index, lookup.value),
-          },
-        });
+        const entries = await queryPrefix(
+          this.client,
+          this.tableName,
+          keys.partition(directoryId),
+          keys.indexPrefix(lookup.index, lookup.value),
+        );
         return this.getMany(
           directoryId,
           entries.map((entry) => String(entry.userId)),
@@ -249,13 +249,12 @@ export class DynamoUserStore implements UserStore {
 
   /** The number of users: the sum of the counter shards, one Query whatever the directory's size. */
   async count(directoryId: string): Promise<number> {
-    const shards = await this.queryAll({
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-      ExpressionAttributeValues: {
-        ':pk': keys.partition(directoryId),
-        ':prefix': keys.counterPrefix('User'),
-      },
-    });
+    const shards = await queryPrefix(
+      this.client,
+      this.tableName,
+      keys.partition(directoryId),
+      keys.counterPrefix('User'),
+    );
     return shards.reduce((sum, shard) => sum + Number(shard.n ?? 0), 0);
   }
 
@@ -355,24 +354,6 @@ export class DynamoUserStore implements UserStore {
       }
     }
     return users;
-  }
-
-  private async queryAll(input: Omit<QueryCommandInput, 'TableName'>): Promise<Record<string, unknown>[]> {
-    const items: Record<string, unknown>[] = [];
-    let exclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          ...input,
-          TableName: this.tableName,
-          ConsistentRead: true,
-          ExclusiveStartKey: exclusiveStartKey,
-        }),
-      );
-      items.push(...(page.Items ?? []));
-      exclusiveStartKey = page.LastEvaluatedKey;
-    } while (exclusiveStartKey);
-    return items;
   }
 
   private async goneOrConflict(directoryId: string, id: string): Promise<Error> {
