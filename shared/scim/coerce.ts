@@ -141,15 +141,23 @@ function coerceSingle(
   }
 }
 
-/** Booleans, and the strings "True"/"False" in any case that Entra ID sends without the aadOptscim062020 flag. */
-export function coerceBoolean(value: ScimValue, path: string): boolean {
+/**
+ * A boolean as Entra ID writes it without the aadOptscim062020 flag: "True"/"False" in any case.
+ * Anything else is not a boolean (undefined). Used for values, PATCH values and filter operands alike.
+ *
+ * @example
+ * booleanFromText('False') // false
+ */
+export function booleanFromText(value: unknown): boolean | undefined {
   if (typeof value === 'boolean') return value;
-  if (typeof value === 'string') {
-    const lower = value.toLowerCase();
-    if (lower === 'true') return true;
-    if (lower === 'false') return false;
-  }
-  throw invalid(path, 'must be a boolean');
+  const lower = typeof value === 'string' ? value.toLowerCase() : undefined;
+  return lower === 'true' ? true : lower === 'false' ? false : undefined;
+}
+
+function coerceBoolean(value: ScimValue, path: string): boolean {
+  const boolean = booleanFromText(value);
+  if (boolean === undefined) throw invalid(path, 'must be a boolean');
+  return boolean;
 }
 
 function invalid(path: string, problem: string): ScimError {

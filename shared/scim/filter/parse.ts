@@ -1,4 +1,5 @@
 import { parse } from 'scim2-parse-filter';
+import { booleanFromText } from '../coerce.ts';
 import { ScimError } from '../errors.ts';
 import { type AttributeDefinition, attr, findAttribute } from '../schema/attribute.ts';
 import { type ResourceType, resolveAttributePath } from '../schema/resource-type.ts';
@@ -195,7 +196,7 @@ class Resolver {
       target = valueAttribute;
     }
     // Entra's SCIM validator quotes booleans (`emails[primary eq "True"]`), as Entra does in PATCH values.
-    const operand = target.type === 'boolean' ? stringBoolean(value) : value;
+    const operand = target.type === 'boolean' ? (booleanFromText(value) ?? value) : value;
     checkOperand(op, target, operand, formatPath(path));
     return {
       kind: 'compare',
@@ -249,13 +250,6 @@ class Resolver {
     }
     throw invalid('The filter has a value that could not be read.');
   }
-}
-
-/** "true"/"false" in any case as the boolean; any other value as it is. */
-function stringBoolean(value: ComparisonValue): ComparisonValue {
-  if (typeof value !== 'string') return value;
-  const lower = value.toLowerCase();
-  return lower === 'true' ? true : lower === 'false' ? false : value;
 }
 
 /** Refuses comparisons that can never be meaningful, so a client learns of its mistake. */

@@ -1,3 +1,4 @@
+import { booleanFromText } from '../coerce.ts';
 import { ScimError, type ScimType } from '../errors.ts';
 import type { Filter, ValueComparison } from '../filter/ast.ts';
 import { parseFilter } from '../filter/parse.ts';
@@ -183,12 +184,7 @@ function entry(definition: AttributeDefinition, value: ScimValue, index: number)
 
 /** Entra ID without the flag sends booleans as "True"/"False" (`active`; `primary` in its validator). */
 function scalar(definition: AttributeDefinition, value: ScimValue): ScimValue {
-  return definition.type === 'boolean' ? (stringBoolean(value) ?? value) : value;
-}
-
-function stringBoolean(value: unknown): boolean | undefined {
-  const lower = typeof value === 'string' ? value.toLowerCase() : undefined;
-  return lower === 'true' ? true : lower === 'false' ? false : undefined;
+  return definition.type === 'boolean' ? (booleanFromText(value) ?? value) : value;
 }
 
 /** One filtered remove per listed entry, matched on `value` (an entry's identity) when it is given. */
