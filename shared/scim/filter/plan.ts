@@ -2,7 +2,16 @@ import { type ResourceType, userResourceType } from '../schema/resource-type.ts'
 import type { Filter, ValueComparison } from './ast.ts';
 
 /** The attributes storage can look up by exact value. Storage applies each attribute's case rule. */
-export type IndexName = 'id' | 'userName' | 'externalId' | 'emails.value' | 'displayName';
+export type IndexName =
+  | 'id'
+  | 'userName'
+  | 'externalId'
+  | 'emails.value'
+  | 'displayName'
+  /** A user's groups: answered from the group memberships, not from the user item. */
+  | 'groups.value'
+  /** A group's members: the groups a user belongs to. */
+  | 'members.value';
 
 export type IndexLookup = { index: IndexName; value: string };
 
@@ -32,11 +41,13 @@ const INDEXES: Record<ResourceType['name'], readonly IndexedPath[]> = {
     { index: 'userName', attribute: 'userName' },
     { index: 'externalId', attribute: 'externalId' },
     { index: 'emails.value', attribute: 'emails', subAttribute: 'value' },
+    { index: 'groups.value', attribute: 'groups', subAttribute: 'value' },
   ],
   Group: [
     { index: 'id', attribute: 'id' },
     { index: 'externalId', attribute: 'externalId' },
     { index: 'displayName', attribute: 'displayName' },
+    { index: 'members.value', attribute: 'members', subAttribute: 'value' },
   ],
 };
 
