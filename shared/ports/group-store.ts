@@ -14,6 +14,11 @@ export interface StoredGroup {
   readonly version: number;
   readonly created: string;
   readonly lastModified: string;
+  /**
+   * Set while a delete is removing the group's memberships. Such a group is not found for reads
+   * and writes; a repeated DELETE finishes the job.
+   */
+  readonly deleting?: true;
 }
 
 export interface GroupPage {

@@ -19,6 +19,11 @@ export interface StoredUser {
   readonly version: number;
   readonly created: string;
   readonly lastModified: string;
+  /**
+   * Set while a delete is removing the user's group memberships. Such a user is not found for
+   * reads and writes; a repeated DELETE finishes the job.
+   */
+  readonly deleting?: true;
 }
 
 export interface UserPage {
