@@ -1,0 +1,126 @@
+/**
+ * What a connector is: the application it serves, the lifecycle events it acts on, and one typed
+ * handler per event that calls the vendor's API and says what happened. Everything around a
+ * handler (queueing, retries of whole events, idempotency, stale-event protection, scope, the
+ * revocation ledger) is the connector runtime's job, so a connector stays a page long.
+ *
+ * @example
+ * export default defineConnector({
+ *   id: 'zoom',
+ *   application: 'Zoom',
+ *   settings: z.object({ apiBaseUrl: z.url().default('https://api.zoom.us/v2') }),
+ *   secrets: z.object({ accountId: z.string(), clientId: z.string(), clientSecret: z.string() }),
+ *   handlers: {
+ *     'user.deactivated': async (event, { http, settings }) => { ... return { status: 'revoked' }; },
+ *   },
+ * });
+ */
+import type { z } from 'zod';
+import type { EventOf, UserEvent } from '../events/catalogue.ts';
+
+/**
+ * What a handler reports. `revoked` and `not_found` (the user had no account there) complete a
+ * leaver for this application; `restored` completes a returner; `out_of_scope` says the
+ * application does not concern this user; `manual_pending` waits for an operator's confirmation.
+ * `failed_retryable` is retried (queue redelivery with backoff) and `failed_permanent` is not: both
+ * are recorded with the error, and a message that stops being retried lands in the DLQ.
+ */
+export type OutcomeStatus =
+  | 'revoked'
+  | 'restored'
+  | 'not_found'
+  | 'out_of_scope'
+  | 'manual_pending'
+  | 'failed_retryable'
+  | 'failed_permanent';
+
+export interface Outcome {
+  readonly status: OutcomeStatus;
+  /** A sentence for the evidence: what was done, or why it failed. */
+  readonly detail?: string;
+  /** The vendor's id of the request or of the account acted on, for the auditor to cross-check. */
+  readonly vendorReference?: string;
+  /** For manual_pending: what the operator has to do. */
+  readonly instructions?: string;
+}
+
+/** The user event types a connector can act on. */
+export type UserEventType = UserEvent['type'];
+
+/** A response from a vendor API. The client has already retried 429s and 5xx as configured. */
+export interface VendorResponse {
+  readonly status: number;
+  readonly headers: Headers;
+  /** The parsed JSON body, or undefined when there is none or it is not JSON. */
+  readonly body: unknown;
+  /** The vendor's request id header, when it sends one. */
+  readonly requestId?: string;
+}
+
+export interface VendorRequest {
+  readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  /** Absolute, or relative to the base URL the client was made with. */
+  readonly url: string;
+  readonly headers?: Record<string, string>;
+  readonly query?: Record<string, string>;
+  /** Sent as JSON. */
+  readonly json?: unknown;
+  /** Sent as is (form bodies, signed payloads). */
+  readonly body?: string;
+}
+
+/**
+ * HTTP to a vendor: timeouts, retries with exponential backoff and jitter on network errors, 429
+ * (honouring Retry-After) and 5xx. Never throws for an HTTP status: the handler decides what a
+ * status means (404 = not_found, 401 = failed_permanent...). Throws only when retries ran out on
+ * network errors or the time budget, and the runtime records that as failed_retryable.
+ */
+export interface VendorHttp {
+  request(request: VendorRequest): Promise<VendorResponse>;
+}
+
+export interface ConnectorLogger {
+  info(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+  error(message: string, fields?: Record<string, unknown>): void;
+}
+
+export interface HandlerContext<Settings, Secrets> {
+  /** The connector's non-secret configuration (stack config in AWS, local config in `npm start`). */
+  readonly settings: Settings;
+  /** Read from Secrets Manager in AWS; from a git-ignored local file or the environment locally. */
+  readonly secrets: Secrets;
+  readonly http: VendorHttp;
+  readonly log: ConnectorLogger;
+  /** Which delivery of this event this is (1 = first). */
+  readonly attempt: number;
+}
+
+export type ConnectorHandlers<Settings, Secrets> = {
+  readonly [T in UserEventType]?: (
+    event: EventOf<T>,
+    context: HandlerContext<Settings, Secrets>,
+  ) => Promise<Outcome>;
+};
+
+export interface ConnectorDefinition<Settings = unknown, Secrets = unknown> {
+  /** Stable identifier, kebab-case: names the ledger entries, the queue and the function. */
+  readonly id: string;
+  /** The application's name as an auditor knows it. */
+  readonly application: string;
+  readonly settings: z.ZodType<Settings>;
+  readonly secrets: z.ZodType<Secrets>;
+  readonly handlers: ConnectorHandlers<Settings, Secrets>;
+}
+
+/** Identity function that gives a connector definition its types. */
+export function defineConnector<Settings, Secrets>(
+  definition: ConnectorDefinition<Settings, Secrets>,
+): ConnectorDefinition<Settings, Secrets> {
+  return definition;
+}
+
+/** The event types a connector subscribes to: the ones it has a handler for. */
+export function subscribedEventTypes(definition: ConnectorDefinition): UserEventType[] {
+  return (Object.keys(definition.handlers) as UserEventType[]).sort();
+}
