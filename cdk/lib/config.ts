@@ -52,6 +52,14 @@ export const appConfigSchema = z
       .string()
       .regex(arnOf('acm', 'certificate/[0-9a-f-]{36}'), 'must be an ACM certificate ARN')
       .optional(),
+    /**
+     * Put an AWS WAF web ACL in front of the API (IP reputation, known bad inputs, a per-IP rate
+     * limit). About $8 a month plus $0.60 per million requests; turn off only where another
+     * layer (a firewall manager policy, a CDN) already protects the API.
+     */
+    webAcl: booleanFlag.default(true),
+    /** Requests one client IP may make in 5 minutes before WAF answers 429 (AWS WAF accepts 10 to 2,000,000,000). */
+    webAclRatePerIpPer5Minutes: z.coerce.number().int().min(10).max(2_000_000_000).default(30_000),
     /** Stage-wide steady-state limit in requests per second (each directory also has its own). */
     throttleRateLimit: z.coerce.number().positive().max(10_000).default(100),
     /** Stage-wide burst: requests API Gateway accepts at once above the rate. */

@@ -62,6 +62,7 @@ export function serviceOptionsOf(
       config.domainName && config.certificateArn
         ? { domainName: config.domainName, certificateArn: config.certificateArn }
         : undefined,
+    webAcl: config.webAcl ? { ratePerIpPer5Minutes: config.webAclRatePerIpPer5Minutes } : undefined,
     alarmEmail: config.alarmEmail,
     alarmTopicArn: config.alarmTopicArn,
   };

@@ -1,4 +1,4 @@
-import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -10,6 +10,7 @@ import { bindTable, type TableAccess } from './constructs/bind-table.ts';
 import { EventRelay } from './constructs/event-relay.ts';
 import { Operations } from './constructs/operations.ts';
 import { type CustomDomain, ScimApi, type StageThrottling } from './constructs/scim-api.ts';
+import { ScimWebAcl } from './constructs/scim-web-acl.ts';
 import { ServiceFunction } from './constructs/service-function.ts';
 
 export interface ServiceResourcesProps {
@@ -21,6 +22,8 @@ export interface ServiceResourcesProps {
   /** @default ScimApi's default */
   readonly throttling?: StageThrottling;
   readonly customDomain?: CustomDomain;
+  /** A WAF web ACL in front of the API; undefined leaves it out (and says so to cdk-nag). */
+  readonly webAcl?: { readonly ratePerIpPer5Minutes: number };
   /** Alarms notify a new topic with this address subscribed... */
   readonly alarmEmail?: string;
   /** ...or this existing topic; neither leaves them on the dashboard. */
@@ -76,6 +79,17 @@ export function addServiceResources(scope: Construct, props: ServiceResourcesPro
     throttling: props.throttling,
     customDomain: props.customDomain,
   });
+
+  if (props.webAcl) {
+    new ScimWebAcl(scope, 'WebAcl', { api: api.api, ...props.webAcl });
+  } else {
+    Validations.of(api.api).acknowledge({
+      id: 'AwsSolutions-APIG3',
+      reason:
+        "The WAF web ACL is turned off in the configuration (webAcl: false), by the deployer's decision " +
+        'that another layer protects the API; the stage throttling still bounds request rates.',
+    });
+  }
 
   const eventRelay = new EventRelay(scope, 'EventRelay', {
     table,

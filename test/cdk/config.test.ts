@@ -17,6 +17,8 @@ describe('loadConfig', () => {
       throttleRateLimit: 100,
       throttleBurstLimit: 200,
       tableEncryption: 'aws-managed',
+      webAcl: true,
+      webAclRatePerIpPer5Minutes: 30_000,
     });
   });
 
@@ -28,6 +30,8 @@ describe('loadConfig', () => {
         manageApiGatewayAccount: 'false',
         throttleRateLimit: '50',
         throttleBurstLimit: '100',
+        webAcl: 'false',
+        webAclRatePerIpPer5Minutes: '6000',
       }),
     ).toMatchObject({
       stage: 'prod',
@@ -35,6 +39,8 @@ describe('loadConfig', () => {
       manageApiGatewayAccount: false,
       throttleRateLimit: 50,
       throttleBurstLimit: 100,
+      webAcl: false,
+      webAclRatePerIpPer5Minutes: 6000,
     });
   });
 

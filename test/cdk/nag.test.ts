@@ -99,8 +99,6 @@ describe('acknowledgements', () => {
         // Authentication is a middleware in the functions, by decision (docs/auth.md).
         'AwsSolutions-APIG4 @ scim-dev-service/Scim/Api',
         'AwsSolutions-COG4 @ scim-dev-service/Scim/Api',
-        // WAF comes with the production hardening.
-        'AwsSolutions-APIG3 @ scim-dev-service/Scim/Api',
         // Node.js 22 pinned.
         'AwsSolutions-L1 @ scim-dev-service/Users/Function',
         'AwsSolutions-L1 @ scim-dev-service/Discovery/Function',

@@ -196,6 +196,40 @@ describe('service stack: the SCIM API', () => {
     });
   });
 
+  it('sits behind a WAF web ACL whose rate limit answers 429 with a SCIM error body', () => {
+    service.resourceCountIs('AWS::WAFv2::WebACL', 1);
+    service.resourceCountIs('AWS::WAFv2::WebACLAssociation', 1);
+    const acl = Object.values(service.findResources('AWS::WAFv2::WebACL'))[0] as CfnResource;
+    const rules = acl.Properties.Rules as {
+      Name: string;
+      Statement: Record<string, unknown>;
+      Action?: unknown;
+    }[];
+    expect(rules.map((rule) => rule.Name)).toEqual([
+      'AWSManagedRulesAmazonIpReputationList',
+      'AWSManagedRulesKnownBadInputsRuleSet',
+      'RatePerClientIp',
+    ]);
+    // The Core rule set blocks bodies over 8 KB: a membership PATCH or a Bulk request would get a plain 403.
+    expect(JSON.stringify(rules)).not.toContain('AWSManagedRulesCommonRuleSet');
+    const rate = rules[2];
+    expect(rate?.Action).toEqual({
+      Block: { CustomResponse: { ResponseCode: 429, CustomResponseBodyKey: 'scimThrottled' } },
+    });
+    const bodies = acl.Properties.CustomResponseBodies as Record<string, { Content: string }>;
+    expect(JSON.parse(String(bodies.scimThrottled?.Content))).toMatchObject({
+      schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'],
+      status: '429',
+    });
+  });
+
+  it('leaves the WAF out when the configuration says so, and tells cdk-nag why', () => {
+    const app = buildTestApp({ context: { webAcl: 'false' } });
+    Template.fromStack(app.service).resourceCountIs('AWS::WAFv2::WebACL', 0);
+    const acknowledged = JSON.stringify(app.service.node.findAll().flatMap((c) => c.node.metadata));
+    expect(acknowledged).toContain('AwsSolutions-APIG3');
+  });
+
   it('leaves the regional API Gateway logging role to the stateful stack', () => {
     stateful.resourceCountIs('AWS::ApiGateway::Account', 1);
     service.resourceCountIs('AWS::ApiGateway::Account', 0);

@@ -180,12 +180,6 @@ export class ScimApi extends Construct {
         id: 'AwsSolutions-COG4',
         reason: `${authorizerReason} A Cognito user pool authorizer does not fit either way: IdPs present a per-directory bearer token or their own OAuth JWT, not Cognito tokens.`,
       },
-      {
-        id: 'AwsSolutions-APIG3',
-        reason:
-          'The WAF web ACL (IP reputation and rate-based rules tuned to IdP traffic) arrives with the ' +
-          'production hardening work; until then the stage throttling bounds request rates.',
-      },
     );
   }
 
