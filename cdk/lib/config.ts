@@ -1,6 +1,7 @@
 import type { App } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { z } from 'zod';
+import { DIRECTORY_ID } from '../../shared/contracts/routes.ts';
 
 /** The retention periods CloudWatch Logs accepts; any other number would fail at deploy time. */
 const retentionPeriods = new Set<number>(
@@ -16,6 +17,22 @@ const booleanFlag = z.union([z.boolean(), z.enum(['true', 'false']).transform((v
 /** `arn:{partition}:{service}:{region}:{account}:{resource}` of one service. */
 const arnOf = (service: string, resource: string) =>
   new RegExp(`^arn:aws[a-z-]*:${service}:[a-z0-9-]+:\\d{12}:${resource}$`);
+
+/** A JSON value given as a string (`-c directories='[…]'`) or as JSON already (cdk.json). */
+const jsonText = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((value) => {
+    if (typeof value !== 'string') return value;
+    try {
+      return JSON.parse(value);
+    } catch {
+      return value;
+    }
+  }, schema);
+
+const bootstrapDirectory = z.object({
+  id: z.string().regex(DIRECTORY_ID, '1 to 64 letters, digits, "-" or "_"'),
+  displayName: z.string().min(1).max(256),
+});
 
 export const appConfigSchema = z
   .object({
@@ -60,6 +77,19 @@ export const appConfigSchema = z
     webAcl: booleanFlag.default(true),
     /** Requests one client IP may make in 5 minutes before WAF answers 429 (AWS WAF accepts 10 to 2,000,000,000). */
     webAclRatePerIpPer5Minutes: z.coerce.number().int().min(10).max(2_000_000_000).default(30_000),
+    /**
+     * Directories whose records the deployment creates (each is one IdP connection with its own
+     * base URL). Tokens are minted afterwards with the admin CLI; see docs/deploy.md.
+     */
+    directories: jsonText(
+      z
+        .array(bootstrapDirectory)
+        .max(50)
+        .refine(
+          (list) => new Set(list.map((d) => d.id)).size === list.length,
+          'each directory id may appear once',
+        ),
+    ).default([]),
     /** Stage-wide steady-state limit in requests per second (each directory also has its own). */
     throttleRateLimit: z.coerce.number().positive().max(10_000).default(100),
     /** Stage-wide burst: requests API Gateway accepts at once above the rate. */

@@ -27,6 +27,8 @@ export function buildScimApp(app: App, config: AppConfig): ScimStacks {
     description: `SCIM connector (${config.stage}): directory table, lifecycle bus`,
     manageApiGatewayAccount: config.manageApiGatewayAccount,
     tableEncryption: config.tableEncryption,
+    directories: config.directories,
+    logRetention: config.logRetentionDays,
   });
   const service = new ServiceStack(app, `${prefix}-service`, {
     description: `SCIM connector (${config.stage}): SCIM functions and API`,

@@ -48,6 +48,8 @@ export class ScimConnector extends Construct {
     const stateful = addStatefulResources(this, {
       manageApiGatewayAccount: config.manageApiGatewayAccount,
       tableEncryption: config.tableEncryption,
+      directories: config.directories,
+      logRetention: config.logRetentionDays,
     });
     this.table = stateful.table;
     this.bus = stateful.bus;

@@ -1,9 +1,11 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { ApiGatewayAccount } from './constructs/api-gateway-account.ts';
+import { type BootstrapDirectory, DirectoryBootstrap } from './constructs/directory-bootstrap.ts';
 import { DirectoryTable, type TableKey } from './constructs/directory-table.ts';
 import { LifecycleBus } from './constructs/lifecycle-bus.ts';
 
@@ -12,6 +14,10 @@ export interface StatefulResourcesProps {
   readonly manageApiGatewayAccount: boolean;
   /** @default 'aws-managed' */
   readonly tableEncryption?: TableKey;
+  /** Directory records to create at deploy time. @default none */
+  readonly directories?: readonly BootstrapDirectory[];
+  /** Retention of the bootstrap's deployment-time logs. */
+  readonly logRetention: RetentionDays;
 }
 
 export interface StatefulResources {
@@ -34,6 +40,11 @@ export function addStatefulResources(scope: Construct, props: StatefulResourcesP
   const { table } = new DirectoryTable(scope, 'Directory', { encryption: props.tableEncryption });
   const { bus, relayFailures } = new LifecycleBus(scope, 'Lifecycle');
   if (props.manageApiGatewayAccount) new ApiGatewayAccount(scope, 'ApiGatewayAccount');
+  new DirectoryBootstrap(scope, 'Directories', {
+    table,
+    directories: props.directories ?? [],
+    logRetention: props.logRetention,
+  });
   return { table, bus, relayFailures };
 }
 

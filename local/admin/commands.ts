@@ -6,7 +6,7 @@
 import { parseArgs } from 'node:util';
 import { DynamoDirectoryStore } from '../../shared/adapters/dynamodb/directory-store.ts';
 import { DynamoTokenStore, generateToken } from '../../shared/adapters/dynamodb/token-store.ts';
-import { DIRECTORY_ID } from '../../shared/http/authenticate.ts';
+import { DIRECTORY_ID } from '../../shared/contracts/routes.ts';
 import type { OAuthSettings } from '../../shared/ports/directory-store.ts';
 import { idpValues, scimBaseUrl } from './idp-values.ts';
 import { type AdminTarget, AdminUsageError, resolveTarget } from './target.ts';

@@ -5,6 +5,9 @@
  */
 export const SCIM_BASE = '/{directoryId}/scim/v2';
 
+/** Directory ids appear in URLs and keys: letters, digits, dash and underscore. */
+export const DIRECTORY_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
 export const scimFunctions = {
   users: {
     entry: 'functions/scim-users.ts',

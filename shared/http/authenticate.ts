@@ -1,15 +1,13 @@
 import type middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import type { Authenticator } from '../auth/authenticator.ts';
+import { DIRECTORY_ID } from '../contracts/routes.ts';
 import type { Actor } from '../ports/user-store.ts';
 import { ScimError } from '../scim/errors.ts';
 import { logger } from './logger.ts';
 import { headerValue } from './scim-body.ts';
 
 export type WithScimCaller = { scimCaller?: { directoryId: string; actor: Actor } };
-
-/** Directory ids appear in URLs and keys: letters, digits, dash and underscore. */
-export const DIRECTORY_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 /**
  * Authenticates the bearer credential against the directory named in the path. The directory id

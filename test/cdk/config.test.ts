@@ -19,6 +19,7 @@ describe('loadConfig', () => {
       tableEncryption: 'aws-managed',
       webAcl: true,
       webAclRatePerIpPer5Minutes: 30_000,
+      directories: [],
     });
   });
 
@@ -69,6 +70,10 @@ describe('loadConfig', () => {
     [{ throttleRateLimit: 0 }, /throttleRateLimit/],
     [{ throttleRateLimit: 500, throttleBurstLimit: 100 }, /throttleBurstLimit/],
     [{ tableEncryption: 'kms' }, /tableEncryption/],
+    [{ webAclRatePerIpPer5Minutes: 5 }, /webAclRatePerIpPer5Minutes/],
+    [{ directories: '[{"id":"has space","displayName":"x"}]' }, /directories/],
+    [{ directories: '[{"id":"a","displayName":"x"},{"id":"a","displayName":"y"}]' }, /directories/],
+    [{ directories: 'not json' }, /directories/],
   ])('refuses %o, naming the key', (context, key) => {
     expect(() => configOf(context)).toThrow(key);
   });

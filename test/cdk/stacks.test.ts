@@ -78,6 +78,36 @@ describe('stateful stack: the directory table', () => {
   });
 });
 
+describe('stateful stack: directories from the configuration', () => {
+  it('creates each configured directory record, keeping what operators set later', () => {
+    const app = buildTestApp({
+      context: {
+        directories: '[{"id":"entra-main","displayName":"Entra ID"},{"id":"okta","displayName":"Okta"}]',
+      },
+    });
+    const template = Template.fromStack(app.stateful);
+    template.resourceCountIs('Custom::ScimDirectory', 2);
+    const create = JSON.stringify(template.findResources('Custom::ScimDirectory'));
+    expect(create).toContain('DIR#entra-main');
+    expect(create).toContain('if_not_exists(created');
+    // May write the directory registry only: never a user or a token.
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Action: 'dynamodb:UpdateItem',
+            Condition: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['DIRECTORIES'] } },
+          }),
+        ]),
+      },
+    });
+  });
+
+  it('creates none by default', () => {
+    stateful.resourceCountIs('Custom::ScimDirectory', 0);
+  });
+});
+
 describe('service stack: the SCIM functions', () => {
   it.each(functionNames)('%s runs Node.js 22 on arm64 and knows the table', (name) => {
     const fn = resource(service, functionIds[name]);

@@ -7,14 +7,9 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { DirectoryRecord, DirectoryStore, OAuthSettings } from '../../ports/directory-store.ts';
+import { type DirectoryItem, directoryItem } from '../../store/directory-item.ts';
 import { keys } from '../../store/keys.ts';
 import { queryPrefix } from './query-prefix.ts';
-
-interface DirectoryItem extends DirectoryRecord {
-  pk: string;
-  sk: string;
-  type: 'Directory';
-}
 
 const isConditionFailure = (error: unknown) =>
   error instanceof Error && error.name === 'ConditionalCheckFailedException';
@@ -40,13 +35,7 @@ export class DynamoDirectoryStore implements DirectoryStore {
    * await directories.create('okta-acquired', 'Okta (Acme acquisition)');
    */
   async create(directoryId: string, displayName: string, now = new Date()): Promise<boolean> {
-    const item: DirectoryItem = {
-      ...keys.directory(directoryId),
-      type: 'Directory',
-      id: directoryId,
-      displayName,
-      created: now.toISOString(),
-    };
+    const item = directoryItem(directoryId, displayName, now.toISOString());
     try {
       await this.client.send(
         new PutCommand({
