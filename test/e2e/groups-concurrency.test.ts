@@ -36,7 +36,8 @@ describe('concurrent group writers', () => {
     expect(group.body.members.map((m: { value: string }) => m.value).sort()).toEqual([...users].sort());
     // One version per membership change: no change was folded into another or lost.
     expect(group.headers.get('etag')).toBe(`W/"${users.length + 1}"`);
-  });
+    // 50 membership transactions at once on DynamoDB Local: seconds alone, more beside other test files.
+  }, 60_000);
 
   it('lands every one of simultaneous renames, and membership changes made meanwhile', async () => {
     const id = await createGroup('Renamed');
