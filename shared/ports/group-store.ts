@@ -28,8 +28,9 @@ export interface GroupPage {
 
 /**
  * A membership change in ids of users of the same directory. `add` and `remove` are applied
- * after `replaceAll` (when given, every current member not in it is removed first). Adding a
- * member twice or removing a non-member is harmless and changes nothing.
+ * after `replaceAll` (when given, every current member not in it is removed first), `remove`
+ * last: an id in both ends up not a member. Adding a member twice or removing a non-member is
+ * harmless and changes nothing.
  */
 export interface MembershipDelta {
   readonly replaceAll?: readonly string[];

@@ -19,40 +19,29 @@ import { type Actor, VersionConflict } from '../../ports/user-store.ts';
 import { ScimError } from '../../scim/errors.ts';
 import type { IndexLookup } from '../../scim/filter/index.ts';
 import type { ScimResource } from '../../scim/resource.ts';
-import { COUNTER_SHARDS, keys } from '../../store/keys.ts';
-import { batchDelete, batchGet, inParallel } from './batch.ts';
-import {
-  displayNameClaimItem,
-  displayNameOf,
-  fromGroupItem,
-  groupIndexItem,
-  memberItems,
-  toGroupItem,
-} from './group-item.ts';
+import { keys } from '../../store/keys.ts';
+import { batchGet } from './batch.ts';
+import { deleteGroup } from './group-delete.ts';
+import { displayNameOf, fromGroupItem } from './group-item.ts';
+import { groupCreation, groupReplacement, versionOf } from './group-writes.ts';
 import {
   bumpGroupVersion,
-  closeMemberCounter,
-  type GroupVersion,
   groupIdsOf,
   groupVersionOf,
   isKeyable,
   liveUsers,
   type MembershipResult,
-  type MembershipWritten,
   membersAmong,
+  readGroup,
   type Table,
-  type TransactItem,
   writeMembershipChange,
 } from './membership.ts';
+import { undoMembershipChange } from './membership-undo.ts';
 import { queryPrefix } from './query-prefix.ts';
-import { retryOnTransactionConflict, transactWrite } from './transact.ts';
+import { retryOnTransactionConflict } from './transact.ts';
 
 /** Paging bookmarks live for an hour: long enough for an IdP import, short enough to stay small. */
 const BOOKMARK_TTL_SECONDS = 3600;
-/** Batches of membership items deleted at once when a group goes: enough to be quick, few enough to be fair. */
-const DELETE_PARALLELISM = 8;
-/** How long a deleted group's marked counter shards outlive it (a Lambda runs 15 minutes at most). */
-const CLOSED_COUNTER_TTL_SECONDS = 24 * 3600;
 /** How many unknown member ids an error names before it says "and N more". */
 const NAMED_IDS = 20;
 
@@ -86,23 +75,7 @@ export class DynamoGroupStore implements GroupStore {
       created: group.now,
       lastModified: group.now,
     };
-    const item = toGroupItem(directoryId, stored, actor);
-    const groupWrite: TransactItem[] = [
-      { Put: { TableName: this.tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' } },
-      // The claim item is what makes displayName unique: a second create (an IdP retrying its
-      // POST) finds it and the whole transaction fails.
-      {
-        Put: {
-          TableName: this.tableName,
-          Item: displayNameClaimItem(directoryId, group.id, item.displayName),
-          ConditionExpression: 'attribute_not_exists(pk)',
-        },
-      },
-      ...item.indexSks.map((sk) => ({
-        Put: { TableName: this.tableName, Item: groupIndexItem(directoryId, group.id, sk) },
-      })),
-      this.groupCounterUpdate(directoryId, +1),
-    ];
+    const groupWrite = groupCreation(this.tableName, directoryId, stored, actor);
     const result = await writeMembershipChange(this.table, {
       directoryId,
       group: versionOf(stored),
@@ -118,7 +91,7 @@ export class DynamoGroupStore implements GroupStore {
       // A user vanished after the group and its first members were written: a create that fails
       // leaves nothing behind (its events say created, then deleted, which is what happened).
       const created = await this.get(directoryId, group.id);
-      if (created) await this.delete(directoryId, created, group.now, actor);
+      if (created) await deleteGroup(this.table, directoryId, created, group.now, actor);
     }
     throw this.failure(result, group.resource, () =>
       result.written.transactions > 0
@@ -128,8 +101,7 @@ export class DynamoGroupStore implements GroupStore {
   }
 
   async get(directoryId: string, id: string): Promise<StoredGroup | undefined> {
-    const item = await this.getItem(directoryId, id);
-    return item ? fromGroupItem(item) : undefined;
+    return readGroup(this.table, directoryId, id);
   }
 
   async update(
@@ -169,7 +141,7 @@ export class DynamoGroupStore implements GroupStore {
       created: current.created,
       lastModified: change.now,
     };
-    const groupWrite = this.replacement(directoryId, current, next, actor);
+    const groupWrite = groupReplacement(this.tableName, directoryId, current, next, actor);
     if (groupWrite.length === 1 && delta.add.length === 0 && delta.remove.length === 0) {
       // Most attribute changes move no claim or index entry: a conditional PutItem is exactly as
       // atomic as a one-item transaction, at half the write capacity.
@@ -204,60 +176,7 @@ export class DynamoGroupStore implements GroupStore {
   }
 
   async delete(directoryId: string, current: StoredGroup, now: string, actor: Actor): Promise<void> {
-    if (!current.deleting) await this.markDeleting(directoryId, current);
-    await this.removeAllMembers(directoryId, current.id);
-    const item = toGroupItem(directoryId, current, actor);
-    const result = await transactWrite(this.client, {
-      TransactItems: [
-        {
-          Delete: {
-            TableName: this.tableName,
-            Key: keys.group(directoryId, current.id),
-            ConditionExpression: 'attribute_exists(#deleting)',
-            ExpressionAttributeNames: { '#deleting': 'deleting' },
-          },
-        },
-        // What was deleted, when and by whom outlives the group: the stream makes it group.deleted.
-        {
-          Put: {
-            TableName: this.tableName,
-            Item: {
-              ...keys.groupTombstone(directoryId, current.id),
-              type: 'GroupTombstone',
-              directoryId,
-              id: current.id,
-              resource: item.resource,
-              version: current.version + 1,
-              deletedAt: now,
-              actor,
-            },
-          },
-        },
-        { Delete: { TableName: this.tableName, Key: { pk: item.pk, sk: item.claimSk } } },
-        ...item.indexSks.map((sk) => ({ Delete: { TableName: this.tableName, Key: { pk: item.pk, sk } } })),
-        // The member counter shards stay, marked, for a day: a membership transaction that took
-        // its version before this delete began and commits only now must still find the mark.
-        ...Array.from({ length: COUNTER_SHARDS }, (_, shard) => ({
-          Update: {
-            TableName: this.tableName,
-            Key: keys.memberCounterShard(directoryId, current.id, shard),
-            UpdateExpression: 'SET #n = :zero, #expiresAt = :expiresAt',
-            ExpressionAttributeNames: { '#n': 'n', '#expiresAt': 'expiresAt' },
-            ExpressionAttributeValues: {
-              ':zero': 0,
-              ':expiresAt': Math.floor(Date.parse(now) / 1000) + CLOSED_COUNTER_TTL_SECONDS,
-            },
-          },
-        })),
-        this.groupCounterUpdate(directoryId, -1),
-      ],
-    });
-    if (!result.ok) {
-      // Another DELETE of the same group finished first.
-      if (result.reasons[0] === 'ConditionalCheckFailed')
-        throw ScimError.notFound(`Group ${current.id} not found.`);
-      throw new Error(`Group delete cancelled: ${result.reasons.join(',')}`);
-    }
+    await deleteGroup(this.table, directoryId, current, now, actor);
   }
 
   async lookup(directoryId: string, lookup: IndexLookup): Promise<StoredGroup[]> {
@@ -428,53 +347,6 @@ export class DynamoGroupStore implements GroupStore {
   }
 
   /**
-   * The writes replacing `current` by `next`: the group item (only over the version read, and
-   * never over a group being deleted), and the claim and index entries that move.
-   */
-  private replacement(
-    directoryId: string,
-    current: StoredGroup,
-    next: StoredGroup,
-    actor: Actor,
-  ): [TransactItem & { Put: NonNullable<TransactItem['Put']> }, ...TransactItem[]] {
-    const item = toGroupItem(directoryId, next, actor);
-    const before = toGroupItem(directoryId, current, actor);
-    const claimMoves = before.claimSk !== item.claimSk;
-    return [
-      {
-        Put: {
-          TableName: this.tableName,
-          Item: item,
-          // The optimistic lock: only the version we read may be replaced.
-          ConditionExpression: '#version = :expected AND attribute_not_exists(#deleting)',
-          ExpressionAttributeNames: { '#version': 'version', '#deleting': 'deleting' },
-          ExpressionAttributeValues: { ':expected': current.version },
-        },
-      },
-      ...(claimMoves
-        ? [
-            {
-              Put: {
-                TableName: this.tableName,
-                Item: displayNameClaimItem(directoryId, current.id, item.displayName),
-                ConditionExpression: 'attribute_not_exists(pk)',
-              },
-            },
-            { Delete: { TableName: this.tableName, Key: { pk: item.pk, sk: before.claimSk } } },
-          ]
-        : []),
-      ...before.indexSks
-        .filter((sk) => !item.indexSks.includes(sk))
-        .map((sk) => ({ Delete: { TableName: this.tableName, Key: { pk: item.pk, sk } } })),
-      ...item.indexSks
-        .filter((sk) => !before.indexSks.includes(sk))
-        .map((sk) => ({
-          Put: { TableName: this.tableName, Item: groupIndexItem(directoryId, current.id, sk) },
-        })),
-    ];
-  }
-
-  /**
    * A membership change stopped after some of its transactions committed: a user to add vanished
    * in between. Undo what was written, as a new version whose MembershipChange items say so (a
    * consumer sees the add and its removal, which is what happened), put back the attributes the
@@ -490,52 +362,8 @@ export class DynamoGroupStore implements GroupStore {
     );
     // A group being deleted loses every membership anyway; only a vanished user needs an undo.
     if (failed.failure === 'vanishedUsers' && failed.written.transactions > 0)
-      await this.undo(directoryId, failed.written, change);
+      await undoMembershipChange(this.table, directoryId, failed.written, { ...change, groupId: change.id });
     throw error;
-  }
-
-  private async undo(
-    directoryId: string,
-    written: MembershipWritten,
-    change: { id: string; actor: Actor; now: string; restore?: { from: StoredGroup; to: StoredGroup } },
-  ): Promise<void> {
-    let restore = change.restore;
-    for (let attempt = 0; attempt < 5; attempt++) {
-      let group: GroupVersion | undefined;
-      let groupWrite: TransactItem[] | undefined;
-      if (restore) {
-        const stored = await this.get(directoryId, change.id);
-        if (!stored || stored.deleting) return;
-        if (isDeepStrictEqual(stored.resource, restore.from.resource)) {
-          const back: StoredGroup = {
-            ...restore.to,
-            version: stored.version + 1,
-            lastModified: change.now,
-          };
-          groupWrite = this.replacement(directoryId, stored, back, change.actor);
-          group = versionOf(back);
-        }
-      }
-      if (!group) {
-        const bumped = await bumpGroupVersion(this.table, directoryId, change.id, change);
-        if (!bumped) return;
-        group = groupVersionOf(bumped);
-      }
-      const result = await writeMembershipChange(this.table, {
-        directoryId,
-        group,
-        add: written.removed,
-        remove: written.added,
-        actor: change.actor,
-        now: change.now,
-        ...(groupWrite ? { groupWrite } : {}),
-        onVanishedUser: 'skip',
-      });
-      if (result.ok) return;
-      if (result.failure === 'groupWrite')
-        restore = undefined; // its old displayName was taken meanwhile
-      else if (result.failure !== 'group' || result.written.transactions > 0) return;
-    }
   }
 
   /** The error a failed membership change answers with. */
@@ -554,77 +382,6 @@ export class DynamoGroupStore implements GroupStore {
       case 'group':
         return groupFailure();
     }
-  }
-
-  /**
-   * Marks the group and its member counter shards `deleting`, in one transaction conditional on
-   * the version read. From then on no membership can be added (every membership transaction
-   * updates a shard and requires the mark absent), so the sweep that follows finds them all. The
-   * version stays: the mark is not a change of the group.
-   */
-  private async markDeleting(directoryId: string, current: StoredGroup): Promise<void> {
-    const result = await transactWrite(this.client, {
-      TransactItems: [
-        {
-          Update: {
-            TableName: this.tableName,
-            Key: keys.group(directoryId, current.id),
-            UpdateExpression: 'SET #deleting = :true',
-            ConditionExpression: '#version = :expected AND attribute_not_exists(#deleting)',
-            ExpressionAttributeNames: { '#version': 'version', '#deleting': 'deleting' },
-            ExpressionAttributeValues: { ':expected': current.version, ':true': true },
-          },
-        },
-        ...closeMemberCounter(this.tableName, directoryId, current.id),
-      ],
-    });
-    if (result.ok) return;
-    if (result.reasons[0] !== 'ConditionalCheckFailed')
-      throw new Error(`Group delete cancelled: ${result.reasons.join(',')}`);
-    const stored = await this.get(directoryId, current.id);
-    if (!stored) throw ScimError.notFound(`Group ${current.id} not found.`);
-    // Another DELETE marked the same version: carry on, both sweeps are idempotent.
-    if (!(stored.deleting && stored.version === current.version))
-      throw new VersionConflict(`Group ${current.id} changed concurrently`);
-  }
-
-  /** Deletes every membership item of the group, a Query page at a time, its batches in parallel. */
-  private async removeAllMembers(directoryId: string, groupId: string): Promise<void> {
-    let exclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ExpressionAttributeValues: {
-            ':pk': keys.partition(directoryId),
-            ':prefix': keys.memberPrefix(groupId),
-          },
-          ProjectionExpression: '#userId',
-          ExpressionAttributeNames: { '#userId': 'userId' },
-          ConsistentRead: true,
-          ExclusiveStartKey: exclusiveStartKey,
-        }),
-      );
-      const itemKeys = (page.Items ?? []).flatMap((item) =>
-        memberItems(directoryId, groupId, String(item.userId)).map(({ pk, sk }) => ({ pk, sk })),
-      );
-      const batches: (typeof itemKeys)[] = [];
-      for (let i = 0; i < itemKeys.length; i += 24) batches.push(itemKeys.slice(i, i + 24));
-      await inParallel(batches, DELETE_PARALLELISM, (batch) =>
-        batchDelete(this.client, this.tableName, batch),
-      );
-      exclusiveStartKey = page.LastEvaluatedKey;
-    } while (exclusiveStartKey);
-  }
-
-  private async getItem(directoryId: string, id: string): Promise<Record<string, unknown> | undefined> {
-    const key = keys.group(directoryId, id);
-    if (!isKeyable(key.sk)) return undefined;
-    const { Item } = await this.client.send(
-      new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }),
-    );
-    return Item;
   }
 
   /** Live groups by id (none being deleted), in id order. */
@@ -703,34 +460,12 @@ export class DynamoGroupStore implements GroupStore {
     );
   }
 
-  private groupCounterUpdate(directoryId: string, delta: number): TransactItem {
-    const shard = Math.floor(Math.random() * COUNTER_SHARDS);
-    return {
-      Update: {
-        TableName: this.tableName,
-        Key: keys.counterShard(directoryId, 'Group', shard),
-        UpdateExpression: 'ADD #n :delta',
-        ExpressionAttributeNames: { '#n': 'n' },
-        ExpressionAttributeValues: { ':delta': delta },
-      },
-    };
-  }
-
   private async goneOrConflict(directoryId: string, id: string): Promise<Error> {
     const stored = await this.get(directoryId, id);
     return stored && !stored.deleting
       ? new VersionConflict(`Group ${id} changed concurrently`)
       : ScimError.notFound(`Group ${id} not found.`);
   }
-}
-
-function versionOf(group: StoredGroup): GroupVersion {
-  return {
-    groupId: group.id,
-    version: group.version,
-    displayName: displayNameOf(group.resource),
-    externalId: typeof group.resource.externalId === 'string' ? group.resource.externalId : undefined,
-  };
 }
 
 function notUsers(ids: readonly string[]): ScimError {

@@ -13,13 +13,15 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   type DynamoDBDocumentClient,
+  GetCommand,
   type TransactWriteCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import type { StoredGroup } from '../../ports/group-store.ts';
 import type { Actor } from '../../ports/user-store.ts';
 import { COUNTER_SHARDS, keys } from '../../store/keys.ts';
 import { batchDelete, batchGet, inParallel } from './batch.ts';
-import { memberItems, membershipChangeItem } from './group-item.ts';
+import { fromGroupItem, memberItems, membershipChangeItem } from './group-item.ts';
 import { queryPrefix } from './query-prefix.ts';
 import { MAX_TRANSACTION_ITEMS, retryOnTransactionConflict, transactWrite } from './transact.ts';
 
@@ -375,6 +377,20 @@ export function groupVersionOf(item: Record<string, unknown>): GroupVersion {
     displayName: String(item.displayName ?? ''),
     externalId: typeof item.externalId === 'string' ? item.externalId : undefined,
   };
+}
+
+/** The group as stored (a group being deleted included), strongly consistent. */
+export async function readGroup(
+  table: Table,
+  directoryId: string,
+  id: string,
+): Promise<StoredGroup | undefined> {
+  const key = keys.group(directoryId, id);
+  if (!isKeyable(key.sk)) return undefined;
+  const { Item } = await table.client.send(
+    new GetCommand({ TableName: table.tableName, Key: key, ConsistentRead: true }),
+  );
+  return Item ? fromGroupItem(Item) : undefined;
 }
 
 /** The ids of the groups a user's membership items point to (those being deleted included). */

@@ -86,7 +86,7 @@ describe('group membership against a model', () => {
         await groups.delete(dir, await mustGetGroup(table, dir, group.id), NOW, actor);
         for (const user of POOL) expect(await groups.groupsOf(dir, user)).toEqual([]);
       }),
-      { numRuns: 15 },
+      { numRuns: 12 },
     );
   }, 120_000);
 });

@@ -220,7 +220,7 @@ describe('DynamoGroupStore', () => {
 
   it('pages members with `next`, and splits a large change into numbered parts', async () => {
     const dir = newDirectory();
-    const ids = await createUsers(table, dir, userIds(70));
+    const ids = await createUsers(table, dir, userIds(40));
     const group = await createGroup(table, dir, 'Big');
     const updated = await groups.update(
       dir,
@@ -236,12 +236,13 @@ describe('DynamoGroupStore', () => {
       userIds: ids.slice(10, 15),
       next: ids[14],
     });
-    expect(await groups.memberCount(dir, group.id)).toBe(70);
+    expect(await groups.memberCount(dir, group.id)).toBe(40);
     const parts = await membershipChanges(table, dir, group.id);
-    expect(parts.map(({ version, kind, part, parts }) => ({ version, kind, part, parts }))).toEqual([
-      { version: 2, kind: 'added', part: 1, parts: 3 },
-      { version: 2, kind: 'added', part: 2, parts: 3 },
-      { version: 2, kind: 'added', part: 3, parts: 3 },
+    expect(
+      parts.map(({ version, kind, part, parts, members }) => [version, kind, part, parts, members.length]),
+    ).toEqual([
+      [2, 'added', 1, 2, 31],
+      [2, 'added', 2, 2, 9],
     ]);
     expect(parts.flatMap((part) => part.members).sort()).toEqual(ids);
   });
@@ -384,7 +385,7 @@ describe('DynamoGroupStore', () => {
 
   it('deletes a group with every membership, its name, its entries, and leaves a tombstone', async () => {
     const dir = newDirectory();
-    const members = await createUsers(table, dir, userIds(60));
+    const members = await createUsers(table, dir, userIds(30));
     const group = await groups.create(
       dir,
       { id: 'doomed', resource: groupResource('Doomed', { externalId: 'd' }), members, now: NOW },
@@ -397,7 +398,7 @@ describe('DynamoGroupStore', () => {
     expect(await allMembers(table, dir, 'doomed')).toEqual([]);
     expect(await groups.memberCount(dir, 'doomed')).toBe(0);
     expect(await groups.groupsOf(dir, 'u000')).toEqual([{ id: other.id, displayName: 'Other' }]);
-    expect(await groups.groupsOf(dir, 'u059')).toEqual([]);
+    expect(await groups.groupsOf(dir, 'u029')).toEqual([]);
     expect(await groups.lookup(dir, { index: 'externalId', value: 'd' })).toEqual([]);
     expect(await groups.count(dir)).toBe(1);
     const { Item } = await table.document.send(

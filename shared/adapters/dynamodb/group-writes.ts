@@ -1,0 +1,114 @@
+/**
+ * The writes of a group's own items, as transaction actions: its item, the displayName claim,
+ * the externalId index entry and the group counter. The membership writer commits them with the
+ * first part of a membership change, so that a group and its first members are one transaction.
+ */
+import type { StoredGroup } from '../../ports/group-store.ts';
+import type { Actor } from '../../ports/user-store.ts';
+import { COUNTER_SHARDS, keys } from '../../store/keys.ts';
+import {
+  displayNameClaimItem,
+  displayNameOf,
+  externalIdOf,
+  groupIndexItem,
+  toGroupItem,
+} from './group-item.ts';
+import type { GroupVersion, TransactItem } from './membership.ts';
+
+type PutAction = TransactItem & { Put: NonNullable<TransactItem['Put']> };
+
+/** A new group: its item, its claim (which fails the transaction if the name is taken), its index entry, the count. */
+export function groupCreation(
+  tableName: string,
+  directoryId: string,
+  group: StoredGroup,
+  actor: Actor,
+): [PutAction, ...TransactItem[]] {
+  const item = toGroupItem(directoryId, group, actor);
+  return [
+    { Put: { TableName: tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' } },
+    // The claim item is what makes displayName unique: a second create (an IdP retrying its
+    // POST) finds it and the whole transaction fails.
+    {
+      Put: {
+        TableName: tableName,
+        Item: displayNameClaimItem(directoryId, group.id, item.displayName),
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    },
+    ...item.indexSks.map((sk) => ({
+      Put: { TableName: tableName, Item: groupIndexItem(directoryId, group.id, sk) },
+    })),
+    groupCounterUpdate(tableName, directoryId, +1),
+  ];
+}
+
+/**
+ * `current` replaced by `next`: the group item (only over the version read, never over a group
+ * being deleted), and the claim and index entries that move. The first action is the item's.
+ */
+export function groupReplacement(
+  tableName: string,
+  directoryId: string,
+  current: StoredGroup,
+  next: StoredGroup,
+  actor: Actor,
+): [PutAction, ...TransactItem[]] {
+  const item = toGroupItem(directoryId, next, actor);
+  const before = toGroupItem(directoryId, current, actor);
+  const claimMoves = before.claimSk !== item.claimSk;
+  return [
+    {
+      Put: {
+        TableName: tableName,
+        Item: item,
+        // The optimistic lock: only the version we read may be replaced.
+        ConditionExpression: '#version = :expected AND attribute_not_exists(#deleting)',
+        ExpressionAttributeNames: { '#version': 'version', '#deleting': 'deleting' },
+        ExpressionAttributeValues: { ':expected': current.version },
+      },
+    },
+    ...(claimMoves
+      ? [
+          {
+            Put: {
+              TableName: tableName,
+              Item: displayNameClaimItem(directoryId, current.id, item.displayName),
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          },
+          { Delete: { TableName: tableName, Key: { pk: item.pk, sk: before.claimSk } } },
+        ]
+      : []),
+    ...before.indexSks
+      .filter((sk) => !item.indexSks.includes(sk))
+      .map((sk) => ({ Delete: { TableName: tableName, Key: { pk: item.pk, sk } } })),
+    ...item.indexSks
+      .filter((sk) => !before.indexSks.includes(sk))
+      .map((sk) => ({ Put: { TableName: tableName, Item: groupIndexItem(directoryId, current.id, sk) } })),
+  ];
+}
+
+/** The directory's group count, on a random one of its shards so that parallel creates do not contend. */
+export function groupCounterUpdate(tableName: string, directoryId: string, delta: number): TransactItem {
+  const shard = Math.floor(Math.random() * COUNTER_SHARDS);
+  return {
+    Update: {
+      TableName: tableName,
+      Key: keys.counterShard(directoryId, 'Group', shard),
+      UpdateExpression: 'ADD #n :delta',
+      ExpressionAttributeNames: { '#n': 'n' },
+      ExpressionAttributeValues: { ':delta': delta },
+    },
+  };
+}
+
+/** The version a change of `group` produces, with what its MembershipChange items show of the group. */
+export function versionOf(group: StoredGroup): GroupVersion {
+  return {
+    groupId: group.id,
+    version: group.version,
+    displayName: displayNameOf(group.resource),
+    externalId: externalIdOf(group.resource),
+  };
+}
