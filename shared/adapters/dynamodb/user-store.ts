@@ -369,7 +369,7 @@ export class DynamoUserStore implements UserStore {
     };
   }
 
-  private async getMany(directoryId: string, ids: string[]): Promise<StoredUser[]> {
+  async getMany(directoryId: string, ids: readonly string[]): Promise<StoredUser[]> {
     const unique = [...new Set(ids)];
     const users: StoredUser[] = [];
     for (let i = 0; i < unique.length; i += 100) {
