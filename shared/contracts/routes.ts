@@ -3,12 +3,18 @@
  * builds API Gateway routes from this list and the local runtime serves the same list, so a
  * route cannot exist in one and not the other. Paths are API Gateway resource templates.
  */
+import { BULK_LIMITS } from '../scim/bulk/limits.ts';
+
 export const SCIM_BASE = '/{directoryId}/scim/v2';
 
 export const scimFunctions = {
   users: {
     entry: 'functions/scim-users.ts',
     description: 'SCIM /Users: list, filter, create, read, replace, patch, delete',
+  },
+  bulk: {
+    entry: 'functions/scim-bulk.ts',
+    description: 'SCIM /Bulk: many creates, replaces, patches and deletes in one request',
   },
   discovery: {
     entry: 'functions/scim-discovery.ts',
@@ -18,16 +24,33 @@ export const scimFunctions = {
 
 export type ScimFunctionName = keyof typeof scimFunctions;
 
+/** The largest request body a route accepts, and the name the 413 detail gives that limit. */
+export interface BodyLimit {
+  readonly bytes: number;
+  readonly name: string;
+}
+
+/** Every route but Bulk: a user is at most 100 KiB, so no single-resource request needs more. */
+export const DEFAULT_BODY_LIMIT: BodyLimit = { bytes: 256 * 1024, name: 'the limit' };
+
 export interface ScimRoute {
   readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   readonly resource: string;
   readonly function: ScimFunctionName;
+  /** @default DEFAULT_BODY_LIMIT */
+  readonly bodyLimit?: BodyLimit;
 }
 
-const route = (method: ScimRoute['method'], path: string, fn: ScimFunctionName): ScimRoute => ({
+const route = (
+  method: ScimRoute['method'],
+  path: string,
+  fn: ScimFunctionName,
+  bodyLimit?: BodyLimit,
+): ScimRoute => ({
   method,
   resource: `${SCIM_BASE}${path}`,
   function: fn,
+  ...(bodyLimit ? { bodyLimit } : {}),
 });
 
 export const scimRoutes: readonly ScimRoute[] = [
@@ -38,9 +61,24 @@ export const scimRoutes: readonly ScimRoute[] = [
   route('PUT', '/Users/{id}', 'users'),
   route('PATCH', '/Users/{id}', 'users'),
   route('DELETE', '/Users/{id}', 'users'),
+  // RFC 7644 §3.7.4: the payload limit is bulk.maxPayloadSize of ServiceProviderConfig.
+  route('POST', '/Bulk', 'bulk', { bytes: BULK_LIMITS.maxPayloadSize, name: 'maxPayloadSize' }),
   route('GET', '/ServiceProviderConfig', 'discovery'),
   route('GET', '/ResourceTypes', 'discovery'),
   route('GET', '/ResourceTypes/{id}', 'discovery'),
   route('GET', '/Schemas', 'discovery'),
   route('GET', '/Schemas/{id}', 'discovery'),
 ];
+
+/**
+ * The body limit of the route an API Gateway event was routed to (`httpMethod`, `resource`).
+ *
+ * @example
+ * bodyLimitOf('POST', '/{directoryId}/scim/v2/Bulk') // { bytes: 1048576, name: 'maxPayloadSize' }
+ */
+export function bodyLimitOf(method: string, resource: string): BodyLimit {
+  const found = scimRoutes.find(
+    (candidate) => candidate.method === method && candidate.resource === resource,
+  );
+  return found?.bodyLimit ?? DEFAULT_BODY_LIMIT;
+}

@@ -87,20 +87,29 @@ describe('service stack: the SCIM functions', () => {
     expect(imported(variables[ENV.tableName])).toEqual({ Ref: tableId });
   });
 
-  it('lets the users function read and write the table, and nothing else', () => {
-    const statements = dynamoStatementsOf('users');
-    expect(statements.length).toBeGreaterThan(0);
-    for (const statement of statements) expect(imported(statement.Resource)).toEqual(tableArn());
-    const actions = statements.flatMap((statement) => [statement.Action].flat());
-    expect(actions).toEqual(
-      expect.arrayContaining([
-        'dynamodb:GetItem',
-        'dynamodb:Query',
-        'dynamodb:PutItem',
-        'dynamodb:DeleteItem',
-      ]),
-    );
-    expect(actions).toEqual(expect.arrayContaining(['dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem']));
+  it.each(['users', 'bulk'] as const)(
+    'lets the %s function read and write the table, and nothing else',
+    (name) => {
+      const statements = dynamoStatementsOf(name);
+      expect(statements.length).toBeGreaterThan(0);
+      for (const statement of statements) expect(imported(statement.Resource)).toEqual(tableArn());
+      const actions = statements.flatMap((statement) => [statement.Action].flat());
+      expect(actions).toEqual(
+        expect.arrayContaining([
+          'dynamodb:GetItem',
+          'dynamodb:Query',
+          'dynamodb:PutItem',
+          'dynamodb:DeleteItem',
+        ]),
+      );
+      expect(actions).toEqual(expect.arrayContaining(['dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem']));
+    },
+  );
+
+  it('gives Bulk one full vCPU and a timeout just under API Gateway’s 29 s; the others the defaults', () => {
+    const bulk = resource(service, functionIds.bulk).Properties;
+    expect(bulk).toMatchObject({ MemorySize: 1769, Timeout: 28 });
+    expect(resource(service, functionIds.users).Properties).toMatchObject({ MemorySize: 1024, Timeout: 25 });
   });
 
   it('lets the discovery function only authenticate and throttle by key', () => {
@@ -128,7 +137,7 @@ describe('service stack: the SCIM functions', () => {
 
   it('gives every log group the configured retention', () => {
     const groups = Object.values(service.findResources('AWS::Logs::LogGroup'));
-    expect(groups).toHaveLength(5); // three functions (users, discovery, event relay), API access and execution logs
+    expect(groups).toHaveLength(6); // four functions (users, bulk, discovery, event relay), API access and execution logs
     for (const group of groups) expect(group.Properties.RetentionInDays).toBe(retentionDays);
   });
 });
@@ -192,6 +201,16 @@ describe('service stack: the SCIM API', () => {
       }),
       ResponseTemplates: {
         'application/json': Match.stringLikeRegexp('urn:ietf:params:scim:api:messages:2.0:Error'),
+      },
+    });
+  });
+
+  it('answers a body above its 10 MB payload limit with a SCIM 413 naming Bulk’s maxPayloadSize', () => {
+    service.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
+      ResponseType: 'REQUEST_TOO_LARGE',
+      StatusCode: '413',
+      ResponseTemplates: {
+        'application/json': Match.stringLikeRegexp('maxPayloadSize 1048576'),
       },
     });
   });

@@ -53,6 +53,21 @@ const label = (route: ScimRoute) => `${route.method} ${route.resource.slice(SCIM
 /** A request body the route accepts, so that a refusal can only come from isolation. */
 function bodyFor(route: ScimRoute, userName: string): unknown {
   if (route.resource.endsWith('/.search')) return { filter: `userName eq "${ONLY_IN_A}"` };
+  if (route.resource.endsWith('/Bulk'))
+    return {
+      schemas: ['urn:ietf:params:scim:api:messages:2.0:BulkRequest'],
+      Operations: [
+        {
+          method: 'PATCH',
+          path: `/Users/${userA.id}`,
+          data: {
+            schemas: [PATCH_OP],
+            Operations: [{ op: 'replace', path: 'displayName', value: 'Hijacked' }],
+          },
+        },
+        { method: 'DELETE', path: `/Users/${userA.id}` },
+      ],
+    };
   if (route.method === 'POST' || route.method === 'PUT') return entraUser(userName);
   if (route.method === 'PATCH')
     return { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'displayName', value: 'Hijacked' }] };
@@ -91,6 +106,12 @@ describe.each(scimRoutes.map((route) => [label(route), route] as const))('%s', (
     }
     if (route.resource.includes('{id}')) {
       expect(reply.status).toBe(404);
+      return;
+    }
+    if (route.resource.endsWith('/Bulk')) {
+      // A's user is unknown to operations in B: its id is only echoed in their locations.
+      expect(reply.status).toBe(200);
+      expect(reply.body.Operations.map(({ status }: { status: string }) => status)).toEqual(['404', '404']);
       return;
     }
     // Collection routes: a filter or a listing in B never returns A's resources, and a create

@@ -1,0 +1,50 @@
+/**
+ * SCIM /Bulk (RFC 7644 §3.7): the composition root. The Bulk service performs each operation
+ * through the same services as the single requests, so an operation in a Bulk request behaves
+ * exactly as that request would have on its own.
+ */
+import { documentClient } from '#adapters/dynamodb/client.ts';
+import { DynamoUserStore } from '#adapters/dynamodb/user-store.ts';
+import { tableAuth } from '#auth/table-auth.ts';
+import { ENV, requireEnv } from '#contracts/env.ts';
+import { logger } from '#http/logger.ts';
+import { scimResponse } from '#http/response.ts';
+import { scimHandler } from '#http/scim-handler.ts';
+import { BulkService } from '#scim/bulk/bulk-service.ts';
+import { UserService } from '#scim/users/user-service.ts';
+
+/**
+ * Time kept back from the Lambda timeout: operations already running finish (a DynamoDB
+ * transaction retried on conflicts takes at most a few seconds) and the response is written.
+ */
+const RESPONSE_RESERVE_MS = 4_000;
+
+const tableName = requireEnv(ENV.tableName);
+const client = documentClient({ endpoint: process.env[ENV.dynamoEndpoint] || undefined });
+const users = new UserService(new DynamoUserStore(client, tableName));
+const bulk = new BulkService(
+  { '/Users': users },
+  {
+    onUnexpectedError: (error, operation) =>
+      logger.error('Bulk operation failed', {
+        operation: operation.index,
+        method: operation.method,
+        endpoint: operation.endpoint,
+        error:
+          error instanceof Error
+            ? { name: error.name, message: error.message, stack: error.stack }
+            : String(error),
+      }),
+  },
+);
+const auth = tableAuth(client, tableName);
+
+export const handler = scimHandler(
+  {
+    'POST /Bulk': async (request) => {
+      const deadline = Date.now() + request.remainingTimeMs() - RESPONSE_RESERVE_MS;
+      return scimResponse(200, await bulk.run(request.ctx, request.body, { deadline }));
+    },
+  },
+  auth,
+);
