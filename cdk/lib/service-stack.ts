@@ -40,7 +40,8 @@ export interface ServiceResources {
  */
 const tableAccess: Readonly<Record<ScimFunctionName, TableAccess>> = {
   users: 'readWrite',
-  // A Bulk operation is a /Users (later /Groups) write through the same services.
+  groups: 'readWrite',
+  // A Bulk operation is a /Users or /Groups write through the same services.
   bulk: 'readWrite',
   // Discovery serves static documents, but authenticates and throttles the caller like every
   // endpoint: reads of the token or directory record, updates of last-used and the rate window.

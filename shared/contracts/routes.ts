@@ -12,6 +12,10 @@ export const scimFunctions = {
     entry: 'functions/scim-users.ts',
     description: 'SCIM /Users: list, filter, create, read, replace, patch, delete',
   },
+  groups: {
+    entry: 'functions/scim-groups.ts',
+    description: 'SCIM /Groups: list, filter, create, read, replace, patch membership, delete',
+  },
   bulk: {
     entry: 'functions/scim-bulk.ts',
     description: 'SCIM /Bulk: many creates, replaces, patches and deletes in one request',
@@ -61,6 +65,13 @@ export const scimRoutes: readonly ScimRoute[] = [
   route('PUT', '/Users/{id}', 'users'),
   route('PATCH', '/Users/{id}', 'users'),
   route('DELETE', '/Users/{id}', 'users'),
+  route('GET', '/Groups', 'groups'),
+  route('POST', '/Groups', 'groups'),
+  route('POST', '/Groups/.search', 'groups'),
+  route('GET', '/Groups/{id}', 'groups'),
+  route('PUT', '/Groups/{id}', 'groups'),
+  route('PATCH', '/Groups/{id}', 'groups'),
+  route('DELETE', '/Groups/{id}', 'groups'),
   // RFC 7644 §3.7.4: the payload limit is bulk.maxPayloadSize of ServiceProviderConfig.
   route('POST', '/Bulk', 'bulk', { bytes: BULK_LIMITS.maxPayloadSize, name: 'maxPayloadSize' }),
   route('GET', '/ServiceProviderConfig', 'discovery'),

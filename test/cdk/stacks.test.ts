@@ -87,9 +87,11 @@ describe('service stack: the SCIM functions', () => {
     expect(imported(variables[ENV.tableName])).toEqual({ Ref: tableId });
   });
 
-  it.each(['users', 'bulk'] as const)(
+  it.each(['users', 'groups', 'bulk'] as const)(
     'lets the %s function read and write the table, and nothing else',
     (name) => {
+      // Groups: memberships are items of their own, written in transactions with the group; users:
+      // a user's delete removes its memberships; bulk: the writes of both, through their services.
       const statements = dynamoStatementsOf(name);
       expect(statements.length).toBeGreaterThan(0);
       for (const statement of statements) expect(imported(statement.Resource)).toEqual(tableArn());
@@ -137,7 +139,7 @@ describe('service stack: the SCIM functions', () => {
 
   it('gives every log group the configured retention', () => {
     const groups = Object.values(service.findResources('AWS::Logs::LogGroup'));
-    expect(groups).toHaveLength(6); // four functions (users, bulk, discovery, event relay), API access and execution logs
+    expect(groups).toHaveLength(7); // five functions (users, groups, bulk, discovery, event relay), API access and execution logs
     for (const group of groups) expect(group.Properties.RetentionInDays).toBe(retentionDays);
   });
 });

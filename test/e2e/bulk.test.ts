@@ -1,11 +1,12 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { coerceResource } from '../../shared/scim/coerce.ts';
-import { userResourceType } from '../../shared/scim/schema/resource-type.ts';
+import { groupResourceType, userResourceType } from '../../shared/scim/schema/resource-type.ts';
 import {
   ENTERPRISE,
   ERROR_SCHEMA,
   entraUser,
+  GROUP_SCHEMA,
   PATCH_OP,
   type ScimReply,
   startTestScim,
@@ -101,25 +102,112 @@ describe('SCIM Bulk', () => {
     expect((await scim.request('GET', `/Users/${idFrom(carol?.location)}`)).status).toBe(404);
   });
 
-  it('answers in the shape of RFC 7644 §3.7.2: location, method, bulkId, version, status', async () => {
+  it('answers the example of RFC 7644 §3.7.2 in its shape: location, method, bulkId, version, status', async () => {
     const operations = operationsOf(
       await bulk(
         bulkRequest([
           createUser('qwerty', 'Alice@rfc.example', {
             name: { familyName: 'Incredible', givenName: 'Alice' },
           }),
-          createUser('ytrewq', 'Bob@rfc.example', managedBy('bulkId:qwerty')),
+          {
+            method: 'POST',
+            path: '/Groups',
+            bulkId: 'ytrewq',
+            data: {
+              schemas: [GROUP_SCHEMA],
+              displayName: 'Tour Guides',
+              members: [{ type: 'User', value: 'bulkId:qwerty' }],
+            },
+          },
         ]),
       ),
     );
-    const shape = (bulkId: string) => ({
-      location: expect.stringMatching(new RegExp(`^${scim.runtime.baseUrl}/Users/[0-9a-f-]{36}$`)),
+    const shape = (endpoint: string, bulkId: string) => ({
+      location: expect.stringMatching(new RegExp(`^${scim.runtime.baseUrl}/${endpoint}/[0-9a-f-]{36}$`)),
       method: 'POST',
       bulkId,
       version: expect.stringMatching(/^W\/"\d+"$/),
       status: '201',
     });
-    expect(operations).toStrictEqual([shape('qwerty'), shape('ytrewq')]);
+    expect(operations).toStrictEqual([shape('Users', 'qwerty'), shape('Groups', 'ytrewq')]);
+    const group = await scim.request('GET', `/Groups/${idFrom(operations[1]?.location)}`);
+    expect(group.body.members).toMatchObject([{ value: idFrom(operations[0]?.location) }]);
+  });
+
+  it('creates a group after the users its members refer to by bulkId, even when listed first', async () => {
+    const operations = operationsOf(
+      await bulk(
+        bulkRequest([
+          {
+            method: 'POST',
+            path: '/Groups',
+            bulkId: 'team',
+            data: {
+              schemas: [GROUP_SCHEMA],
+              displayName: 'Platform team',
+              members: [{ value: 'bulkId:grace' }, { value: 'bulkId:linus' }],
+            },
+          },
+          createUser('grace', 'grace@groups.example'),
+          createUser('linus', 'linus@groups.example'),
+          // A member added by PATCH, to the group by its bulkId path: 204 with the ETag, as a
+          // group PATCH answers on its own.
+          createUser('ken', 'ken@groups.example'),
+          {
+            method: 'PATCH',
+            path: '/Groups/bulkId:team',
+            data: {
+              schemas: [PATCH_OP],
+              Operations: [{ op: 'add', path: 'members', value: [{ value: 'bulkId:ken' }] }],
+            },
+          },
+        ]),
+      ),
+    );
+    expect(operations.map(({ method, status }) => `${method} ${status}`)).toEqual([
+      'POST 201',
+      'POST 201',
+      'POST 201',
+      'POST 201',
+      'PATCH 204',
+    ]);
+    const [team, grace, linus, ken, patched] = operations;
+    expect(patched?.location).toBe(team?.location);
+    const group = await scim.request('GET', `/Groups/${idFrom(team?.location)}`);
+    expect(group.headers.get('etag')).toBe(patched?.version);
+    expect(group.body.members.map(({ value }: { value: string }) => value).sort()).toEqual(
+      [grace, linus, ken].map((created) => idFrom(created?.location)).sort(),
+    );
+    const graceNow = await scim.request('GET', `/Users/${idFrom(grace?.location)}`);
+    expect(graceNow.body.groups).toMatchObject([{ value: idFrom(team?.location), display: 'Platform team' }]);
+  });
+
+  it('fails a group whose member is a user that failed, and only that group', async () => {
+    await bulk(bulkRequest([createUser('first', 'first@groups.example')]));
+    const operations = operationsOf(
+      await bulk(
+        bulkRequest([
+          {
+            method: 'POST',
+            path: '/Groups',
+            bulkId: 'crew',
+            data: { schemas: [GROUP_SCHEMA], displayName: 'Crew', members: [{ value: 'bulkId:again' }] },
+          },
+          createUser('again', 'first@groups.example'),
+          {
+            method: 'POST',
+            path: '/Groups',
+            bulkId: 'empty',
+            data: { schemas: [GROUP_SCHEMA], displayName: 'Empty' },
+          },
+        ]),
+      ),
+    );
+    expect(operations.map(({ status }) => status)).toEqual(['409', '409', '201']);
+    expect(operations[0]?.response?.detail).toContain('"again"');
+    expect(operations[1]?.response?.scimType).toBe('uniqueness');
+    const crew = await scim.request('GET', `/Groups?filter=${encodeURIComponent('displayName eq "Crew"')}`);
+    expect(crew.body.totalResults).toBe(0);
   });
 
   it('stops starting operations after failOnErrors errors, and leaves out those not performed', async () => {
@@ -352,12 +440,33 @@ describe('SCIM Bulk', () => {
     Operations: fc.array(
       fc.record({
         op: fc.constantFrom('add', 'replace', 'remove', 'nope'),
-        path: fc.constantFrom('title', `${ENTERPRISE}:manager`, 'active', 'emails[', 'userName'),
-        value: fc.oneof(fc.string(), reference, fc.boolean()),
+        path: fc.constantFrom(
+          'title',
+          `${ENTERPRISE}:manager`,
+          'active',
+          'emails[',
+          'userName',
+          'members',
+          'displayName',
+        ),
+        value: fc.oneof(
+          fc.string(),
+          reference,
+          fc.boolean(),
+          fc.array(fc.record({ value: reference }), { maxLength: 2 }),
+        ),
       }),
       { maxLength: 3 },
     ),
   });
+  const groupData = fc.record(
+    {
+      schemas: fc.constant([GROUP_SCHEMA]),
+      displayName: fc.oneof(fc.constantFrom('G1', 'g1', 'G2'), fc.string(), reference),
+      members: fc.array(fc.record({ value: reference }), { maxLength: 3 }),
+    },
+    { requiredKeys: ['displayName'] },
+  );
   const resourcePath = fc.constantFrom(
     '/Users/bulkId:a',
     '/Users/bulkId:b',
@@ -367,6 +476,17 @@ describe('SCIM Bulk', () => {
   const version = fc.constantFrom(undefined, 'W/"1"', 'W/"2"', '*', 'nope');
   const operation = fc.oneof(
     fc.record({ method: fc.constant('POST'), path: fc.constant('/Users'), bulkId: bulkIds, data: userData }),
+    fc.record({
+      method: fc.constant('POST'),
+      path: fc.constant('/Groups'),
+      bulkId: bulkIds,
+      data: groupData,
+    }),
+    fc.record({
+      method: fc.constantFrom('PATCH', 'PUT', 'DELETE'),
+      path: fc.constantFrom('/Groups/bulkId:a', '/Groups/bulkId:b', `/Groups/${UNKNOWN_ID}`),
+      data: fc.oneof(groupData, patchData),
+    }),
     fc.record({ method: fc.constantFrom('PUT', 'put'), path: resourcePath, version, data: userData }),
     fc.record({ method: fc.constant('PATCH'), path: resourcePath, version, data: patchData }),
     fc.record({ method: fc.constant('DELETE'), path: resourcePath, version }),
@@ -400,7 +520,7 @@ describe('SCIM Bulk', () => {
     fc.anything(),
   );
 
-  it('never answers 5xx to random requests, and what it stores are valid users', async () => {
+  it('never answers 5xx to random requests, and what it stores are valid users and groups', async () => {
     let performed = 0;
     await fc.assert(
       fc.asyncProperty(request, async (body) => {
@@ -428,5 +548,9 @@ describe('SCIM Bulk', () => {
         expect(() => coerceResource(userResourceType, user, { mode: 'replace' })).not.toThrow();
       if (startIndex + 200 > page.body.totalResults) break;
     }
+    const groups = await scim.request('GET', '/Groups?count=200');
+    expect(groups.status).toBe(200);
+    for (const group of groups.body.Resources as unknown[])
+      expect(() => coerceResource(groupResourceType, group, { mode: 'replace' })).not.toThrow();
   });
 });

@@ -1,6 +1,7 @@
 import { ScimError } from '../errors.ts';
+import type { Projection } from '../projection.ts';
 import type { ScimRequestContext } from '../users/user-service.ts';
-import type { BulkEndpoint, BulkEndpoints, BulkWriteResult } from './endpoint.ts';
+import type { BulkEndpoint, BulkEndpoints } from './endpoint.ts';
 import { BULK_LIMITS, BULK_RESPONSE_SCHEMA } from './limits.ts';
 import { type PlannedOperation, planBulk } from './plan.ts';
 import { resolveBulkIds } from './references.ts';
@@ -44,6 +45,12 @@ export interface BulkRunOptions {
    */
   readonly deadline?: number;
 }
+
+/**
+ * A Bulk response carries no resource, only ids and ETags: asking the services for the id alone
+ * spares them reading what only a full representation shows (a user's groups, a group's members).
+ */
+const ID_ONLY: Projection = { attributes: ['id'] };
 
 interface Outcome {
   readonly response: BulkOperationResponse;
@@ -149,28 +156,29 @@ export class BulkService {
     location: string | undefined,
   ): Promise<Outcome> {
     const preconditions = operation.version === undefined ? {} : { ifMatch: operation.version };
-    const done = (status: number, result?: BulkWriteResult, at = location): Outcome => ({
+    const done = (status: number, etag?: string, at = location): Outcome => ({
       response: {
         method: operation.method,
         ...(operation.bulkId ? { bulkId: operation.bulkId } : {}),
         ...(at ? { location: at } : {}),
-        ...(result ? { version: result.etag } : {}),
+        ...(etag ? { version: etag } : {}),
         status: String(status),
       },
     });
     switch (operation.method) {
       case 'POST': {
-        const result = await endpoint.create(ctx, data);
-        const created = result.resource.id;
+        const { resource, etag } = await endpoint.create(ctx, data, ID_ONLY);
+        const created = resource.id;
         if (typeof created !== 'string')
           throw new Error(`${operation.endpoint} created a resource without an id`);
-        return { ...done(201, result, `${ctx.baseUrl}${operation.endpoint}/${created}`), createdId: created };
+        return { ...done(201, etag, `${ctx.baseUrl}${operation.endpoint}/${created}`), createdId: created };
       }
       case 'PUT':
-        return done(200, await endpoint.replace(ctx, id, data, preconditions));
+        return done(200, (await endpoint.replace(ctx, id, data, preconditions, ID_ONLY)).etag);
       case 'PATCH': {
-        const result = await endpoint.patch(ctx, id, data, preconditions);
-        return result ? done(200, result) : done(204);
+        // A group PATCH answers 204 with the ETag, as its single request does.
+        const { resource, etag } = await endpoint.patch(ctx, id, data, preconditions, ID_ONLY);
+        return done(resource ? 200 : 204, etag);
       }
       case 'DELETE':
         await endpoint.delete(ctx, id, preconditions);

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { BulkService } from '../../../../shared/scim/bulk/bulk-service.ts';
 import { ScimError } from '../../../../shared/scim/errors.ts';
-import { type EndpointCall, FakeEndpoint } from './fake-endpoint.ts';
+import type { Projection } from '../../../../shared/scim/projection.ts';
+import { describeCall, type EndpointCall, FakeEndpoint } from './fake-endpoint.ts';
 
 const ctx = {
   directoryId: 'd',
@@ -42,10 +43,10 @@ describe('BulkService', () => {
     const endpoint = new FakeEndpoint(calls, { delayMs: () => Math.random() * 4 });
     const wrapped = {
       ...endpoint,
-      create: async (c: typeof ctx, body: unknown) => {
+      create: async (c: typeof ctx, body: unknown, projection: Projection) => {
         const { ref } = body as { ref?: string };
         if (ref) expect(finished.has(ref)).toBe(true);
-        const result = await endpoint.create(c, body);
+        const result = await endpoint.create(c, body, projection);
         finished.add(String(result.resource.id));
         return result;
       },
@@ -61,6 +62,30 @@ describe('BulkService', () => {
     const bulk = new BulkService({ '/Users': wrapped }, { concurrency: 8 });
     const response = await bulk.run(ctx, { Operations: [...chain.reverse(), ...noise] });
     expect(response.Operations.filter(({ status }) => status === '201')).toHaveLength(40);
+  });
+
+  it('orders a chain of 1,000 POSTs, each referring to the one listed after it', async () => {
+    const calls: EndpointCall[] = [];
+    const chain = Array.from({ length: 1000 }, (_, n) =>
+      post(`c${n}`, n < 999 ? { ref: `bulkId:c${n + 1}` } : {}),
+    );
+    const response = await new BulkService({ '/Users': new FakeEndpoint(calls) }).run(ctx, {
+      Operations: chain,
+    });
+    expect(response.Operations.every(({ status }) => status === '201')).toBe(true);
+    expect(calls.map(describeCall).slice(0, 3)).toEqual([
+      'create c999',
+      'create c998 id-c999',
+      'create c997 id-c998',
+    ]);
+  });
+
+  it('answers every POST of a circle of 1,000 bulkIds with 409, without running out of stack', async () => {
+    const circle = Array.from({ length: 1000 }, (_, n) =>
+      post(`c${n}`, { ref: `bulkId:c${(n + 1) % 1000}` }),
+    );
+    const response = await new BulkService({ '/Users': new FakeEndpoint() }).run(ctx, { Operations: circle });
+    expect(new Set(response.Operations.map(({ status }) => status))).toEqual(new Set(['409']));
   });
 
   it('with failOnErrors stops starting operations, and leaves those not started out of the response', async () => {
@@ -148,7 +173,7 @@ describe('BulkService', () => {
           status: '201',
         },
         { method: 'PUT', location: `${ctx.baseUrl}/Users/u1`, version: etag, status: '200' },
-        { method: 'PATCH', location: `${ctx.baseUrl}/Groups/g1`, status: '204' },
+        { method: 'PATCH', location: `${ctx.baseUrl}/Groups/g1`, version: etag, status: '204' },
         { method: 'DELETE', location: `${ctx.baseUrl}/Users/id-ada`, status: '204' },
         {
           method: 'PATCH',
@@ -168,7 +193,7 @@ describe('BulkService', () => {
     });
   });
 
-  it('hands version to the endpoint as If-Match', async () => {
+  it('hands version to the endpoint as If-Match, and asks for no more of the resource than its id', async () => {
     const calls: EndpointCall[] = [];
     const bulk = new BulkService({ '/Users': new FakeEndpoint(calls) });
     await bulk.run(ctx, {
@@ -178,7 +203,7 @@ describe('BulkService', () => {
       ],
     });
     expect(calls).toEqual([
-      { method: 'patch', id: 'u1', body: {}, ifMatch: 'W/"7"' },
+      { method: 'patch', id: 'u1', body: {}, ifMatch: 'W/"7"', attributes: ['id'] },
       { method: 'delete', id: 'u2' },
     ]);
   });

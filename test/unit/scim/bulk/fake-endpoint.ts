@@ -1,11 +1,18 @@
-import type { BulkEndpoint, BulkWriteResult } from '../../../../shared/scim/bulk/endpoint.ts';
+import type {
+  BulkEndpoint,
+  BulkPatchResult,
+  BulkWriteResult,
+} from '../../../../shared/scim/bulk/endpoint.ts';
 import { ScimError } from '../../../../shared/scim/errors.ts';
+import type { Projection } from '../../../../shared/scim/projection.ts';
 
 export interface EndpointCall {
   readonly method: 'create' | 'replace' | 'patch' | 'delete';
   readonly id?: string;
   readonly body?: unknown;
   readonly ifMatch?: string;
+  /** The attributes Bulk asked to be returned. */
+  readonly attributes?: readonly string[];
 }
 
 /**
@@ -20,19 +27,32 @@ export class FakeEndpoint implements BulkEndpoint {
     private readonly options: { delayMs?: () => number; onEnter?: () => void; onLeave?: () => void } = {},
   ) {}
 
-  async create(_ctx: unknown, body: unknown): Promise<BulkWriteResult> {
-    await this.enter({ method: 'create', body });
+  async create(_ctx: unknown, body: unknown, projection: Projection): Promise<BulkWriteResult> {
+    await this.enter({ method: 'create', body, ...attributes(projection) });
     return result(`id-${isObject(body) ? String(body.name) : '?'}`, this.calls.length);
   }
 
-  async replace(_ctx: unknown, id: string, body: unknown, preconditions: { ifMatch?: string }) {
-    await this.enter({ method: 'replace', id, body, ...ifMatch(preconditions) });
+  async replace(
+    _ctx: unknown,
+    id: string,
+    body: unknown,
+    preconditions: { ifMatch?: string },
+    projection: Projection,
+  ): Promise<BulkWriteResult> {
+    await this.enter({ method: 'replace', id, body, ...ifMatch(preconditions), ...attributes(projection) });
     return result(id, this.calls.length);
   }
 
-  async patch(_ctx: unknown, id: string, body: unknown, preconditions: { ifMatch?: string }) {
-    await this.enter({ method: 'patch', id, body, ...ifMatch(preconditions) });
-    return isObject(body) && body.noContent === true ? undefined : result(id, this.calls.length);
+  async patch(
+    _ctx: unknown,
+    id: string,
+    body: unknown,
+    preconditions: { ifMatch?: string },
+    projection: Projection,
+  ): Promise<BulkPatchResult> {
+    await this.enter({ method: 'patch', id, body, ...ifMatch(preconditions), ...attributes(projection) });
+    const written = result(id, this.calls.length);
+    return isObject(body) && body.noContent === true ? { etag: written.etag } : written;
   }
 
   async delete(_ctx: unknown, id: string, preconditions: { ifMatch?: string }): Promise<void> {
@@ -69,6 +89,9 @@ const result = (id: string, version: number): BulkWriteResult => ({
   resource: { schemas: ['urn:example'], id },
   etag: `W/"${version}"`,
 });
+
+const attributes = (projection: Projection) =>
+  projection.attributes === undefined ? {} : { attributes: projection.attributes };
 
 const ifMatch = (preconditions: { ifMatch?: string }) =>
   preconditions.ifMatch === undefined ? {} : { ifMatch: preconditions.ifMatch };
