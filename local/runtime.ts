@@ -37,6 +37,8 @@ export interface LocalRuntimeOptions {
   readonly relayLogLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
   /** Requests per second and directory before 429 (the functions' default when absent). */
   readonly rateLimitPerSecond?: number;
+  /** API Gateway's integration timeout (29 s unless a test needs DynamoDB Local to have longer). */
+  readonly integrationTimeoutMs?: number;
 }
 
 export interface LocalRuntime {
@@ -107,6 +109,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       handler: handlers[route.function],
     })),
     ...(options.logRequests ? { logRequests: true } : {}),
+    ...(options.integrationTimeoutMs ? { integrationTimeoutMs: options.integrationTimeoutMs } : {}),
   });
   return {
     url: api.url,

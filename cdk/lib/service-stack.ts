@@ -1,4 +1,4 @@
-import { CfnOutput, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -44,9 +44,21 @@ export interface ServiceResources {
 const tableAccess: Readonly<Record<ScimFunctionName, TableAccess>> = {
   users: 'readWrite',
   groups: 'readWrite',
+  // A Bulk operation is a /Users or /Groups write through the same services.
+  bulk: 'readWrite',
   // Discovery serves static documents, but authenticates and throttles the caller like every
   // endpoint: reads of the token or directory record, updates of last-used and the rate window.
   discovery: 'authenticate',
+};
+
+/**
+ * Functions that need more than ServiceFunction's defaults. Bulk parses up to 1 MiB of JSON and
+ * runs up to 1,000 operations, 8 at a time: 1,769 MB is one full vCPU for the JSON and schema work,
+ * and 28 s is just under API Gateway's 29-second integration timeout. The function stops starting
+ * operations 4 s before its own timeout and answers with what it did (docs/bulk.md).
+ */
+const sizing: Partial<Record<ScimFunctionName, { memorySize: number; timeout: Duration }>> = {
+  bulk: { memorySize: 1769, timeout: Duration.seconds(28) },
 };
 
 const capitalise = (name: string) => name.charAt(0).toUpperCase() + name.slice(1);
@@ -68,6 +80,7 @@ export function addServiceResources(scope: Construct, props: ServiceResourcesPro
       description,
       serviceName: `scim-${name}`,
       logRetention,
+      ...sizing[name],
     });
     bindTable({ table, fn: fn.fn, access: tableAccess[name] });
     return fn;

@@ -1,9 +1,7 @@
 import type middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { bodyLimitOf } from '../contracts/routes.ts';
 import { ScimError } from '../scim/errors.ts';
-
-/** Bodies above this size are refused with 413 before parsing; advertised in docs/limits.md. */
-export const MAX_BODY_BYTES = 256 * 1024;
 
 const ACCEPTED_TYPES = ['application/scim+json', 'application/json'];
 
@@ -11,7 +9,9 @@ export type WithScimBody = { scimBody?: unknown };
 
 /**
  * Parses a JSON request body into `event.scimBody`. Accepts application/scim+json and
- * application/json (RFC 7644 §3.1); malformed JSON is a 400 invalidSyntax, never a 500.
+ * application/json (RFC 7644 §3.1); malformed JSON is a 400 invalidSyntax, never a 500. A body
+ * above its route's limit (`bodyLimit` in shared/contracts/routes.ts, 256 KiB unless the route
+ * says otherwise; docs/limits.md) is refused with 413 before parsing.
  */
 export function scimBody(): middy.MiddlewareObj<APIGatewayProxyEvent & WithScimBody, APIGatewayProxyResult> {
   const before: middy.MiddlewareFn<APIGatewayProxyEvent & WithScimBody, APIGatewayProxyResult> = async (
@@ -21,8 +21,9 @@ export function scimBody(): middy.MiddlewareObj<APIGatewayProxyEvent & WithScimB
     if (event.body === null || event.body === undefined || event.body === '') return;
     const raw = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
     const bytes = Buffer.byteLength(raw, 'utf8');
-    if (bytes > MAX_BODY_BYTES)
-      throw ScimError.tooLarge(`The request body is ${bytes} bytes; the limit is ${MAX_BODY_BYTES}.`);
+    const limit = bodyLimitOf(event.httpMethod, event.resource);
+    if (bytes > limit.bytes)
+      throw ScimError.tooLarge(`The request body is ${bytes} bytes; ${limit.name} is ${limit.bytes} bytes.`);
     const contentType = headerValue(event.headers, 'content-type');
     const mediaType = contentType?.split(';')[0]?.trim().toLowerCase();
     if (mediaType && !ACCEPTED_TYPES.includes(mediaType)) {

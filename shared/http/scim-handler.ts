@@ -1,6 +1,6 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type { Authenticator } from '../auth/authenticator.ts';
 import { SCIM_BASE } from '../contracts/routes.ts';
 import type { RateLimiter } from '../ports/rate-limiter.ts';
@@ -19,6 +19,8 @@ export interface ScimHttpRequest {
   readonly query: Readonly<Record<string, string | undefined>>;
   readonly header: (name: string) => string | undefined;
   readonly body: unknown;
+  /** Milliseconds left before Lambda stops the invocation (Infinity when there is no Lambda context). */
+  readonly remainingTimeMs: () => number;
 }
 
 export type ScimRoute = (request: ScimHttpRequest) => Promise<APIGatewayProxyResult>;
@@ -40,7 +42,7 @@ export function scimHandler(
   routes: ScimRoutes,
   auth: { readonly authenticator: Authenticator; readonly limiter: RateLimiter },
 ) {
-  const dispatch = async (event: ScimEvent): Promise<APIGatewayProxyResult> => {
+  const dispatch = async (event: ScimEvent, context?: Context): Promise<APIGatewayProxyResult> => {
     const key = `${event.httpMethod} ${event.resource.replace(SCIM_BASE, '')}`;
     const route = routes[key];
     if (!route) throw new ScimError(404, undefined, `No SCIM endpoint ${key}.`);
@@ -51,6 +53,10 @@ export function scimHandler(
       query: event.queryStringParameters ?? {},
       header: (name) => headerValue(event.headers, name),
       body: event.scimBody,
+      remainingTimeMs: () =>
+        typeof context?.getRemainingTimeInMillis === 'function'
+          ? context.getRemainingTimeInMillis()
+          : Number.POSITIVE_INFINITY,
     });
   };
   return (

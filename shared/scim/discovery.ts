@@ -1,3 +1,4 @@
+import { BULK_LIMITS } from './bulk/limits.ts';
 import { MAX_RESULTS } from './list.ts';
 import type { ScimObject } from './resource.ts';
 import type { SchemaDefinition } from './schema/attribute.ts';
@@ -16,7 +17,7 @@ export function serviceProviderConfig(baseUrl: string): ScimObject {
   return {
     schemas: ['urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig'],
     patch: { supported: true },
-    bulk: { supported: false, maxOperations: 0, maxPayloadSize: 0 },
+    bulk: { supported: true, ...BULK_LIMITS },
     filter: { supported: true, maxResults: MAX_RESULTS },
     changePassword: { supported: false },
     sort: { supported: false },

@@ -33,7 +33,9 @@ describe('ScimConnector, embedded in a fresh stack', () => {
     template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
     template.hasResourceProperties('AWS::ApiGateway::Stage', { StageName: 'prod' });
     expect(stack.resolve(scim.api.baseUrlTemplate)).toBeDefined();
-  });
+    // CDK's built-in CloudFormation validation of a team's app is most of this synth: about 15 s
+    // for five functions on 2 shared cores.
+  }, 60_000);
 
   it('passes cdk-nag with the acknowledgements it carries', () => {
     const { app } = embed({ alarmEmail: 'oncall@example.com', tableEncryption: 'customer-managed' });

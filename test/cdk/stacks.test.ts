@@ -117,11 +117,11 @@ describe('service stack: the SCIM functions', () => {
     expect(imported(variables[ENV.tableName])).toEqual({ Ref: tableId });
   });
 
-  it.each(['users', 'groups'] as const)(
+  it.each(['users', 'groups', 'bulk'] as const)(
     'lets the %s function read and write the table, and nothing else',
     (name) => {
       // Groups: memberships are items of their own, written in transactions with the group; users:
-      // a user's delete removes its memberships.
+      // a user's delete removes its memberships; bulk: the writes of both, through their services.
       const statements = dynamoStatementsOf(name);
       expect(statements.length).toBeGreaterThan(0);
       for (const statement of statements) expect(imported(statement.Resource)).toEqual(tableArn());
@@ -137,6 +137,12 @@ describe('service stack: the SCIM functions', () => {
       expect(actions).toEqual(expect.arrayContaining(['dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem']));
     },
   );
+
+  it('gives Bulk one full vCPU and a timeout just under API Gateway’s 29 s; the others the defaults', () => {
+    const bulk = resource(service, functionIds.bulk).Properties;
+    expect(bulk).toMatchObject({ MemorySize: 1769, Timeout: 28 });
+    expect(resource(service, functionIds.users).Properties).toMatchObject({ MemorySize: 1024, Timeout: 25 });
+  });
 
   it('lets the discovery function only authenticate and throttle by key', () => {
     // Discovery documents are static, but the caller is authenticated and throttled like
@@ -163,7 +169,7 @@ describe('service stack: the SCIM functions', () => {
 
   it('gives every log group the configured retention', () => {
     const groups = Object.values(service.findResources('AWS::Logs::LogGroup'));
-    expect(groups).toHaveLength(6); // four functions (users, groups, discovery, event relay), API access and execution logs
+    expect(groups).toHaveLength(7); // five functions (users, groups, bulk, discovery, event relay), API access and execution logs
     for (const group of groups) expect(group.Properties.RetentionInDays).toBe(retentionDays);
   });
 });
@@ -263,6 +269,16 @@ describe('service stack: the SCIM API', () => {
     Template.fromStack(app.service).resourceCountIs('AWS::WAFv2::WebACL', 0);
     const acknowledged = JSON.stringify(app.service.node.findAll().flatMap((c) => c.node.metadata));
     expect(acknowledged).toContain('AwsSolutions-APIG3');
+  });
+
+  it('answers a body above its 10 MB payload limit with a SCIM 413 naming Bulk’s maxPayloadSize', () => {
+    service.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
+      ResponseType: 'REQUEST_TOO_LARGE',
+      StatusCode: '413',
+      ResponseTemplates: {
+        'application/json': Match.stringLikeRegexp('maxPayloadSize 1048576'),
+      },
+    });
   });
 
   it('leaves the regional API Gateway logging role to the stateful stack', () => {

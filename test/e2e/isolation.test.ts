@@ -111,9 +111,33 @@ function fixturesOf(route: ScimRoute) {
 /** A request body the route accepts, so that a refusal can only come from isolation. */
 function bodyFor(route: ScimRoute): unknown {
   if (DEFINITIONS.has(collectionOf(route))) return undefined;
+  if (collectionOf(route) === 'Bulk') return bulkInB();
   const fixtures = fixturesOf(route);
   if (route.resource.endsWith('/.search')) return { filter: fixtures.onlyInA() };
   return ['POST', 'PUT', 'PATCH'].includes(route.method) ? fixtures.body(route) : undefined;
+}
+
+/** Bulk operations in B on A's user and group, and a group of B naming A's user as a member. */
+function bulkInB(): unknown {
+  const rename = {
+    schemas: [PATCH_OP],
+    Operations: [{ op: 'replace', path: 'displayName', value: 'Hijacked' }],
+  };
+  return {
+    schemas: ['urn:ietf:params:scim:api:messages:2.0:BulkRequest'],
+    Operations: [
+      { method: 'PATCH', path: `/Users/${userA.id}`, data: rename },
+      { method: 'DELETE', path: `/Users/${userA.id}` },
+      { method: 'PATCH', path: `/Groups/${groupA.id}`, data: rename },
+      { method: 'DELETE', path: `/Groups/${groupA.id}` },
+      {
+        method: 'POST',
+        path: '/Groups',
+        bulkId: 'g',
+        data: { schemas: [GROUP_SCHEMA], displayName: 'Stolen', members: [{ value: userA.id }] },
+      },
+    ],
+  };
 }
 
 /** An id of directory A's data in the route's collection; a new collection must add its own. */
@@ -149,6 +173,19 @@ describe.each(scimRoutes.map((route) => [label(route), route] as const))('%s', (
     }
     if (route.resource.includes('{id}')) {
       expect(reply.status).toBe(404);
+      return;
+    }
+    if (collection === 'Bulk') {
+      // A's user and group are unknown to operations in B (their ids are only echoed in the
+      // locations), and A's user is not a user a group of B can have.
+      expect(reply.status).toBe(200);
+      expect(reply.body.Operations.map(({ status }: { status: string }) => status)).toEqual([
+        '404',
+        '404',
+        '404',
+        '404',
+        '400',
+      ]);
       return;
     }
     // Collection routes: a filter or a listing in B never returns A's resources, and a create

@@ -23,7 +23,7 @@ const TEST_RATE_LIMIT_PER_SECOND = 1_000;
 
 /** The local runtime on the test run's DynamoDB Local, with a table of its own. */
 export async function startTestScim(
-  options: { token?: string; rateLimitPerSecond?: number } = {},
+  options: { token?: string; rateLimitPerSecond?: number; integrationTimeoutMs?: number } = {},
 ): Promise<TestScim> {
   const tableName = `scim-test-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
   const runtime = await startLocalRuntime({
@@ -32,6 +32,7 @@ export async function startTestScim(
     port: 0,
     ...(options.token ? { token: options.token } : {}),
     rateLimitPerSecond: options.rateLimitPerSecond ?? TEST_RATE_LIMIT_PER_SECOND,
+    ...(options.integrationTimeoutMs ? { integrationTimeoutMs: options.integrationTimeoutMs } : {}),
   });
   return {
     runtime,

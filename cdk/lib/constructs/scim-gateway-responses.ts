@@ -1,4 +1,5 @@
 import { ResponseType, type RestApi } from 'aws-cdk-lib/aws-apigateway';
+import { BULK_LIMITS } from '../../../shared/scim/bulk/limits.ts';
 
 interface ScimGatewayError {
   readonly type: ResponseType;
@@ -23,6 +24,14 @@ const gatewayErrors: readonly ScimGatewayError[] = [
   { type: ResponseType.THROTTLED, status: 429, detail: 'Too many requests: retry later.' },
   // API Gateway answers an unknown path or method with 403 "Missing Authentication Token".
   { type: ResponseType.MISSING_AUTHENTICATION_TOKEN, status: 404, detail: 'No such SCIM endpoint.' },
+  // A REST API takes bodies up to 10 MB, far above every route's own limit (the largest is Bulk's
+  // maxPayloadSize), which the functions enforce with a 413 that names it. Only a body above
+  // 10 MB is refused here, before any function runs.
+  {
+    type: ResponseType.REQUEST_TOO_LARGE,
+    status: 413,
+    detail: `The request body is larger than this API accepts; the largest is POST /Bulk at maxPayloadSize ${BULK_LIMITS.maxPayloadSize} bytes.`,
+  },
 ];
 
 /**

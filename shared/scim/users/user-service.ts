@@ -97,25 +97,30 @@ export class UserService {
     return { resource: await this.groups.represent(ctx, stored, projection), etag };
   }
 
-  /** PUT: the body replaces every writable attribute (RFC 7644 §3.5.1). */
+  /**
+   * PUT: the body replaces every writable attribute (RFC 7644 §3.5.1). `projection` shapes the
+   * returned user; one without `groups` (as Bulk asks, which returns no resource) reads no membership.
+   */
   async replace(
     ctx: ScimRequestContext,
     id: string,
     body: unknown,
     preconditions: Preconditions = {},
+    projection: Projection = {},
   ): Promise<UserResult> {
     const next = checkedSize(coerceResource(userResourceType, body, { mode: 'replace' }));
-    return this.update(ctx, id, preconditions, () => next);
+    return this.update(ctx, id, preconditions, projection, () => next);
   }
 
-  /** PATCH: every operation applies, or none does (RFC 7644 §3.5.2). */
+  /** PATCH: every operation applies, or none does (RFC 7644 §3.5.2). `projection` as for PUT. */
   async patch(
     ctx: ScimRequestContext,
     id: string,
     body: unknown,
     preconditions: Preconditions = {},
+    projection: Projection = {},
   ): Promise<UserResult> {
-    return this.update(ctx, id, preconditions, (current) => {
+    return this.update(ctx, id, preconditions, projection, (current) => {
       const patched = applyPatch(userResourceType, toScimUser(ctx, current), body);
       return checkedSize(coerceResource(userResourceType, patched, { mode: 'replace' }));
     });
@@ -171,6 +176,7 @@ export class UserService {
     ctx: ScimRequestContext,
     id: string,
     preconditions: Preconditions,
+    projection: Projection,
     change: (current: StoredUser) => ScimResource,
   ): Promise<UserResult> {
     for (let attempt = 0; ; attempt++) {
@@ -179,7 +185,7 @@ export class UserService {
       const next = change(current);
       // A change that changes nothing is not written: no new version, no lifecycle event.
       // Okta sends a rename PATCH with the unchanged displayName on every membership change.
-      if (isDeepStrictEqual(next, current.resource)) return await this.result(ctx, current);
+      if (isDeepStrictEqual(next, current.resource)) return await this.result(ctx, current, projection);
       try {
         const stored = await this.store.replace(
           ctx.directoryId,
@@ -187,7 +193,7 @@ export class UserService {
           { resource: next, now: this.clock().toISOString() },
           ctx.actor,
         );
-        return await this.result(ctx, stored);
+        return await this.result(ctx, stored, projection);
       } catch (error) {
         if (!(error instanceof VersionConflict)) throw error;
         // With If-Match the client asked for exactly that version: tell it. Without, re-read and
@@ -231,8 +237,12 @@ export class UserService {
     return users;
   }
 
-  private async result(ctx: ScimRequestContext, stored: StoredUser): Promise<UserResult> {
-    return { resource: await this.groups.represent(ctx, stored, {}), etag: etagOf(stored.version) };
+  private async result(
+    ctx: ScimRequestContext,
+    stored: StoredUser,
+    projection: Projection,
+  ): Promise<UserResult> {
+    return { resource: await this.groups.represent(ctx, stored, projection), etag: etagOf(stored.version) };
   }
 }
 
