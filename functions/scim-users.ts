@@ -3,20 +3,23 @@
  * cold start; each route parses, calls the UserService, and maps the result to HTTP.
  */
 import { documentClient } from '#adapters/dynamodb/client.ts';
+import { DynamoCursorKey } from '#adapters/dynamodb/cursor-key.ts';
 import { DynamoUserStore } from '#adapters/dynamodb/user-store.ts';
 import { tableAuth } from '#auth/table-auth.ts';
 import { ENV, requireEnv } from '#contracts/env.ts';
 import { scimResponse } from '#http/response.ts';
 import { type ScimHttpRequest, scimHandler } from '#http/scim-handler.ts';
 import { ScimError } from '#scim/errors.ts';
-import { readPaging } from '#scim/list.ts';
+import { readListQuery } from '#scim/list.ts';
 import { parseAttributeList } from '#scim/projection.ts';
 import { isScimObject } from '#scim/resource.ts';
-import { type ListQuery, type UserResult, UserService } from '#scim/users/user-service.ts';
+import { type UserResult, UserService } from '#scim/users/user-service.ts';
 
 const tableName = requireEnv(ENV.tableName);
 const client = documentClient({ endpoint: process.env[ENV.dynamoEndpoint] || undefined });
-const users = new UserService(new DynamoUserStore(client, tableName));
+// One key read per container: every function signs and checks paging cursors with the table's key.
+const cursorKey = new DynamoCursorKey(client, tableName);
+const users = new UserService(new DynamoUserStore(client, tableName), { cursorKey });
 const auth = tableAuth(client, tableName);
 
 const idOf = (request: ScimHttpRequest): string => request.pathParameters.id ?? '';
@@ -27,25 +30,6 @@ const preconditions = (request: ScimHttpRequest) => ({
 const withEtag = (status: number, result: UserResult, extra: Record<string, string> = {}) =>
   scimResponse(status, result.resource, { ETag: result.etag, ...extra });
 
-/** GET query parameters, or the body of POST /.search (RFC 7644 §3.4.3): the same query either way. */
-function listQuery(source: Readonly<Record<string, unknown>>): ListQuery {
-  const text = (name: string): string | undefined => {
-    const value = source[name];
-    if (value === undefined || value === null) return undefined;
-    if (Array.isArray(value)) return value.join(',');
-    if (typeof value !== 'string') throw ScimError.badRequest('invalidValue', `${name} must be a string.`);
-    return value;
-  };
-  const attributes = parseAttributeList(text('attributes'));
-  const excludedAttributes = parseAttributeList(text('excludedAttributes'));
-  return {
-    ...readPaging(source.startIndex, source.count),
-    filter: text('filter'),
-    ...(attributes ? { attributes } : {}),
-    ...(excludedAttributes ? { excludedAttributes } : {}),
-  };
-}
-
 function projection(request: ScimHttpRequest) {
   const attributes = parseAttributeList(request.query.attributes);
   const excludedAttributes = parseAttributeList(request.query.excludedAttributes);
@@ -55,11 +39,11 @@ function projection(request: ScimHttpRequest) {
 export const handler = scimHandler(
   {
     'GET /Users': async (request) =>
-      scimResponse(200, await users.list(request.ctx, listQuery(request.query))),
+      scimResponse(200, await users.list(request.ctx, readListQuery(request.query))),
     'POST /Users/.search': async (request) => {
       if (!isScimObject(request.body))
         throw ScimError.badRequest('invalidSyntax', 'POST /.search needs a SearchRequest JSON object.');
-      return scimResponse(200, await users.list(request.ctx, listQuery(request.body)));
+      return scimResponse(200, await users.list(request.ctx, readListQuery(request.body)));
     },
     'POST /Users': async (request) => {
       const result = await users.create(request.ctx, request.body);

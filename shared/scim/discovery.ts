@@ -1,3 +1,4 @@
+import { CURSOR_TIMEOUT_SECONDS } from './cursor.ts';
 import { MAX_RESULTS } from './list.ts';
 import type { ScimObject } from './resource.ts';
 import type { SchemaDefinition } from './schema/attribute.ts';
@@ -19,8 +20,17 @@ export function serviceProviderConfig(baseUrl: string): ScimObject {
     bulk: { supported: false, maxOperations: 0, maxPayloadSize: 0 },
     filter: { supported: true, maxResults: MAX_RESULTS },
     changePassword: { supported: false },
-    sort: { supported: false },
+    sort: { supported: true },
     etag: { supported: true },
+    // RFC 9865 §4. Index paging stays the default: Entra ID and Okta page by startIndex.
+    pagination: {
+      cursor: true,
+      index: true,
+      defaultPaginationMethod: 'index',
+      defaultPageSize: MAX_RESULTS,
+      maxPageSize: MAX_RESULTS,
+      cursorTimeout: CURSOR_TIMEOUT_SECONDS,
+    },
     authenticationSchemes: [
       {
         type: 'oauthbearertoken',

@@ -10,6 +10,8 @@ export interface ScimReply {
 
 export interface TestScim {
   runtime: LocalRuntime;
+  /** The runtime's table on the run's DynamoDB Local, for seeding through the stores directly. */
+  tableName: string;
   /** A request relative to the directory's SCIM base URL, with its bearer token. */
   request(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<ScimReply>;
   close(): Promise<void>;
@@ -35,6 +37,7 @@ export async function startTestScim(
   });
   return {
     runtime,
+    tableName,
     async request(method, path, body, headers = {}) {
       const response = await fetch(`${runtime.baseUrl}${path}`, {
         method,

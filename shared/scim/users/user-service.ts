@@ -1,11 +1,12 @@
 import { isDeepStrictEqual } from 'node:util';
+import type { CursorKeySource } from '../../ports/cursor-key.ts';
 import type { Actor, StoredUser, UserStore } from '../../ports/user-store.ts';
 import { VersionConflict } from '../../ports/user-store.ts';
 import { coerceResource } from '../coerce.ts';
 import { ScimError } from '../errors.ts';
 import { checkPreconditions, etagOf, type Preconditions } from '../etag.ts';
-import { matchesFilter, parseFilter, planFilter } from '../filter/index.ts';
-import { type ListResponse, listResponse, type Paging } from '../list.ts';
+import type { ListQuery, ListResponse } from '../list.ts';
+import { ListEngine, type ListSource } from '../listing.ts';
 import { applyPatch } from '../patch/index.ts';
 import { type Projection, projectResource } from '../projection.ts';
 import type { ScimResource } from '../resource.ts';
@@ -24,18 +25,18 @@ export interface UserResult {
   readonly etag: string;
 }
 
-export interface ListQuery extends Paging, Projection {
-  readonly filter?: string | undefined;
-}
+export type { ListQuery } from '../list.ts';
 
 export interface UserServiceOptions {
   readonly clock?: () => Date;
   readonly newId?: () => string;
   /**
-   * The most users a filter that no index answers may examine (documented in docs/filters.md).
-   * Past it the request is refused with 400 tooMany rather than running for minutes.
+   * The most users a filter that no index answers, or a sort, may examine (docs/filters.md,
+   * docs/paging.md). Past it the request is refused with 400 tooMany rather than running for minutes.
    */
   readonly maxFilterScan?: number;
+  /** Signs paging cursors; shared by every function of a deployment (a random in-memory key when absent). */
+  readonly cursorKey?: CursorKeySource;
   /** Read-modify-write retries when another writer changed the user in between (no If-Match given). */
   readonly conflictRetries?: number;
 }
@@ -50,8 +51,8 @@ export const MAX_USER_BYTES = 100 * 1024;
 export class UserService {
   private readonly clock: () => Date;
   private readonly newId: () => string;
-  private readonly maxFilterScan: number;
   private readonly conflictRetries: number;
+  private readonly lists: ListEngine;
 
   constructor(
     private readonly store: UserStore,
@@ -59,8 +60,12 @@ export class UserService {
   ) {
     this.clock = options.clock ?? (() => new Date());
     this.newId = options.newId ?? (() => crypto.randomUUID());
-    this.maxFilterScan = options.maxFilterScan ?? 25_000;
     this.conflictRetries = options.conflictRetries ?? 5;
+    this.lists = new ListEngine({
+      clock: this.clock,
+      ...(options.maxFilterScan !== undefined ? { maxScan: options.maxFilterScan } : {}),
+      ...(options.cursorKey ? { cursorKey: options.cursorKey } : {}),
+    });
   }
 
   async create(ctx: ScimRequestContext, body: unknown): Promise<UserResult> {
@@ -124,29 +129,28 @@ export class UserService {
   }
 
   /**
-   * GET /Users and POST /Users/.search. Without a filter: one page in id order from storage.
-   * With a filter: the planner picks index look-ups where every alternative of the filter has an
-   * indexed `eq`; otherwise users are examined in order, at most `maxFilterScan` of them.
+   * GET /Users and POST /Users/.search: filter, sortBy/sortOrder, index or cursor paging and
+   * projection, by the list engine (shared/scim/listing.ts) over this directory's users.
    */
-  async list(ctx: ScimRequestContext, query: ListQuery): Promise<ListResponse> {
-    const project = (stored: StoredUser) => projectResource(userResourceType, toScimUser(ctx, stored), query);
-    if (!query.filter) {
-      const page = await this.store.page(ctx.directoryId, query.startIndex, query.count);
-      return listResponse(page.users.map(project), page.totalResults, query.startIndex);
-    }
-    const filter = parseFilter(query.filter, userResourceType);
-    const plan = planFilter(filter);
-    const candidates =
-      plan.kind === 'lookup'
-        ? await this.lookupAll(ctx.directoryId, plan.lookups)
-        : await this.scanAll(ctx.directoryId);
-    const matching = candidates.filter((stored) => matchesFilter(filter, toScimUser(ctx, stored))).sort(byId);
-    const start = query.startIndex - 1;
-    return listResponse(
-      matching.slice(start, start + query.count).map(project),
-      matching.length,
-      query.startIndex,
-    );
+  list(ctx: ScimRequestContext, query: ListQuery): Promise<ListResponse> {
+    return this.lists.list(ctx.directoryId, query, this.listSource(ctx));
+  }
+
+  /** The directory's users as the list engine reads them. */
+  private listSource(ctx: ScimRequestContext): ListSource<StoredUser> {
+    const { store } = this;
+    const { directoryId } = ctx;
+    return {
+      resourceType: userResourceType,
+      page: async (startIndex, count) => {
+        const page = await store.page(directoryId, startIndex, count);
+        return { items: page.users, totalResults: page.totalResults };
+      },
+      pageAt: (position, count) => store.pageAt(directoryId, position, count),
+      lookup: (lookup) => store.lookup(directoryId, lookup),
+      scan: () => store.scan(directoryId),
+      toResource: (stored) => toScimUser(ctx, stored),
+    };
   }
 
   private async update(
@@ -185,32 +189,6 @@ export class UserService {
     return stored;
   }
 
-  private async lookupAll(
-    directoryId: string,
-    lookups: Parameters<UserStore['lookup']>[1][],
-  ): Promise<StoredUser[]> {
-    const found = new Map<string, StoredUser>();
-    for (const lookup of lookups) {
-      for (const user of await this.store.lookup(directoryId, lookup)) found.set(user.id, user);
-    }
-    return [...found.values()];
-  }
-
-  private async scanAll(directoryId: string): Promise<StoredUser[]> {
-    const users: StoredUser[] = [];
-    for await (const user of this.store.scan(directoryId)) {
-      if (users.length >= this.maxFilterScan) {
-        throw ScimError.badRequest(
-          'tooMany',
-          `This filter is evaluated by examining every user, and the directory has more than ${this.maxFilterScan}. ` +
-            'Filter with eq on userName, externalId, id or emails.value, which are answered from an index.',
-        );
-      }
-      users.push(user);
-    }
-    return users;
-  }
-
   private result(ctx: ScimRequestContext, stored: StoredUser): UserResult {
     return {
       resource: projectResource(userResourceType, toScimUser(ctx, stored)),
@@ -234,10 +212,6 @@ export function toScimUser(ctx: Pick<ScimRequestContext, 'baseUrl'>, stored: Sto
       version: etagOf(stored.version),
     },
   };
-}
-
-function byId(a: StoredUser, b: StoredUser): number {
-  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 
 function checkedSize(resource: ScimResource): ScimResource {
