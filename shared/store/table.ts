@@ -8,12 +8,13 @@
  * | pk          | sk                                   | what                                         |
  * |-------------|--------------------------------------|----------------------------------------------|
  * | DIRECTORIES | DIR#{dir}                            | the directory record (name, OAuth settings)  |
+ * | DIRECTORIES | CURSOR_KEY                           | the key that signs paging cursors            |
  * | DIR#{dir}   | TOKEN#{sha256(token)}                | a bearer token, stored only as its hash      |
  * | DIR#{dir}   | USER#{id}                            | a user (SCIM JSON, version, timestamps)      |
  * | DIR#{dir}   | UNIQUE#userName#{key(lower(userName))} | claims the userName (transactional uniqueness) |
  * | DIR#{dir}   | IDX#{attr}#{key(value)}#{id}         | index entry for externalId and emails.value  |
  * | DIR#{dir}   | COUNT#User#{shard}                   | sharded resource counter (totalResults)       |
- * | DIR#{dir}   | PAGE#{query}#{startIndex}            | paging bookmark (transient, TTL)             |
+ * | DIR#{dir}   | PAGE#{query}#{pad12(startIndex)}     | paging bookmark (transient, TTL)             |
  * | DIR#{dir}   | RATE#{epochSecond}                   | request count of one second (transient, TTL) |
  *
  * Index entries live in the base table and are written in the same transaction as the user, so
