@@ -46,8 +46,8 @@ export interface ListEngineOptions {
   readonly maxScan?: number;
 }
 
-interface Candidate<Stored> {
-  readonly stored: Stored;
+/** A resource that passed the filter, with its place in the order. */
+interface Candidate {
   readonly resource: ScimResource;
   readonly key: SortKey;
   readonly id: string;
@@ -125,7 +125,7 @@ export class ListEngine {
     const page = ordered.slice(start, start + count);
     const first = page[0];
     const last = page.at(-1);
-    const place = (candidate: Candidate<Stored>) => ({
+    const place = (candidate: Candidate) => ({
       id: candidate.id,
       ...(sort ? { key: candidate.key } : {}),
     });
@@ -187,17 +187,17 @@ export class ListEngine {
     source: ListSource<Stored>,
     filter: Filter | undefined,
     sort: SortSpec | undefined,
-  ): Promise<Candidate<Stored>[]> {
+  ): Promise<Candidate[]> {
     const plan = filter ? planFilter(filter, source.resourceType) : { kind: 'scan' as const };
     const stored =
       plan.kind === 'lookup'
         ? await lookupAll(source, plan.lookups)
         : await this.scanAll(source, filter ? 'filter' : 'sort');
-    const candidates: Candidate<Stored>[] = [];
+    const candidates: Candidate[] = [];
     for (const item of stored) {
       const resource = source.toResource(item);
       if (filter && !matchesFilter(filter, resource)) continue;
-      candidates.push({ stored: item, resource, id: item.id, key: sort ? sortKeyOf(resource, sort) : null });
+      candidates.push({ resource, id: item.id, key: sort ? sortKeyOf(resource, sort) : null });
     }
     return candidates.sort((a, b) => comparePlaces(a, b, sort));
   }
@@ -224,7 +224,7 @@ export class ListEngine {
   }
 }
 
-function resourcesOf<Stored>(page: readonly Candidate<Stored>[]): ScimResource[] {
+function resourcesOf(page: readonly Candidate[]): ScimResource[] {
   return page.map((candidate) => candidate.resource);
 }
 
@@ -233,8 +233,8 @@ function resourcesOf<Stored>(page: readonly Candidate<Stored>[]): ScimResource[]
  * found by the same comparison that ordered them, so a resource added or removed elsewhere
  * shifts nothing. Paging back past the start serves the first page whole.
  */
-function startOf<Stored>(
-  ordered: readonly Candidate<Stored>[],
+function startOf(
+  ordered: readonly Candidate[],
   position: CursorPosition | undefined,
   count: number,
   sort: SortSpec | undefined,
@@ -259,13 +259,19 @@ async function lookupAll<Stored extends { readonly id: string }>(
   return [...found.values()];
 }
 
+/** The attributes whose `eq` each resource type answers from an index (filter/plan.ts, docs/filters.md). */
+const INDEXED: Record<ResourceType['name'], string> = {
+  User: 'userName, externalId, id or emails.value',
+  Group: 'displayName, externalId or id',
+};
+
 function tooMany(type: ResourceType, reason: 'filter' | 'sort', maxScan: number): ScimError {
   const noun = type.name.toLowerCase();
   const detail =
     reason === 'filter'
-      ? `This filter is evaluated by examining every ${noun}, and the directory has more than ${maxScan} ${noun}s. ` +
-        'Filter with eq on an attribute answered from an index (docs/filters.md).'
-      : `Sorting reads every ${noun} the list covers, and the directory has more than ${maxScan} ${noun}s. ` +
-        'Sort a list filtered with eq on an attribute answered from an index (docs/filters.md), or list without sortBy.';
+      ? `This filter is evaluated by examining every ${noun}, and the directory has more than ${maxScan}. ` +
+        `Filter with eq on ${INDEXED[type.name]}, which are answered from an index.`
+      : `Sorting reads every ${noun} the list covers, and the directory has more than ${maxScan}. ` +
+        `Sort a list filtered with eq on ${INDEXED[type.name]} (answered from an index), or list without sortBy.`;
   return ScimError.badRequest('tooMany', detail);
 }

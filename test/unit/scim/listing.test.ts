@@ -1,6 +1,8 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { PagePosition } from '../../../shared/ports/paging.ts';
 import { ephemeralCursorKey } from '../../../shared/scim/cursor.ts';
+import { ScimError } from '../../../shared/scim/errors.ts';
 import type { ListQuery, ListResponse } from '../../../shared/scim/list.ts';
 import { readListQuery } from '../../../shared/scim/list.ts';
 import { ListEngine, type ListSource } from '../../../shared/scim/listing.ts';
@@ -234,6 +236,41 @@ describe('readListQuery', () => {
     );
     expect(() => readListQuery({ cursor: 42 })).toThrow(
       expect.objectContaining({ scimType: 'invalidValue' }),
+    );
+  });
+});
+
+describe('fuzzed list requests', () => {
+  it('any SearchRequest body gets a ListResponse or a 400 ScimError, never another error', async () => {
+    const engine = new ListEngine();
+    const { source } = memorySource(users(30), { keyed: true });
+    const issued = (await engine.list('dir', query({ cursor: '', count: 5, sortBy: 'displayName' }), source))
+      .nextCursor;
+    const field = (...plausible: unknown[]) =>
+      fc.oneof(fc.constantFrom(...plausible), fc.string({ maxLength: 20 }), fc.anything());
+    const body = fc.record(
+      {
+        filter: field('displayName pr', 'userName sw "user0"', 'id eq "id-003"', 'nosuch eq 1'),
+        sortBy: field('userName', 'DISPLAYNAME', 'meta.created', 'emails', ''),
+        sortOrder: field('ascending', 'Descending', 'down'),
+        startIndex: field(1, '5', -3, 1.5),
+        count: field(5, '10', 0, -1, 1e9),
+        cursor: field('', issued, 'a.b', `${issued}x`),
+        attributes: field(['userName'], 'userName,groups'),
+      },
+      { requiredKeys: [] },
+    );
+    await fc.assert(
+      fc.asyncProperty(body, async (request) => {
+        try {
+          const page = await engine.list('dir', readListQuery(request), source);
+          expect(page.itemsPerPage).toBe(page.Resources.length);
+        } catch (error) {
+          expect(error).toBeInstanceOf(ScimError);
+          expect((error as ScimError).status).toBe(400);
+        }
+      }),
+      { numRuns: 1000 },
     );
   });
 });
