@@ -1,18 +1,18 @@
 /**
  * Sorting (RFC 7644 §3.4.2.3) and cursor paging (RFC 9865) of /Users over HTTP, through the
  * local runtime, over 250 users whose attributes vary in case, presence and ties. The users are
- * written through the store (their timestamps chosen), then every request goes over HTTP.
+ * seeded straight into the table (their timestamps chosen), then every request goes over HTTP.
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { localClientConfig } from '../../local/dynamodb-local.ts';
 import { documentClient } from '../../shared/adapters/dynamodb/client.ts';
 import { generateToken } from '../../shared/adapters/dynamodb/token-store.ts';
-import { DynamoUserStore } from '../../shared/adapters/dynamodb/user-store.ts';
+import type { StoredUser } from '../../shared/ports/user-store.ts';
 import { ERROR_SCHEMA, startTestScim, type TestScim, USER_SCHEMA } from '../support/scim-client.ts';
+import { seedUsers } from '../support/seed-users.ts';
 
 const USERS = 250;
-const actor = { kind: 'admin', id: 'seed' } as const;
 
 /** What was seeded, to state the expected order independently of the service. */
 interface Seeded {
@@ -66,47 +66,42 @@ let scim: TestScim;
 const seeded: Seeded[] = [];
 
 beforeAll(async () => {
-  scim = await startTestScim();
-  const client = documentClient(localClientConfig(inject('dynamoEndpoint')));
-  const store = new DynamoUserStore(client, scim.tableName);
-  const directoryId = scim.runtime.directoryId;
+  scim = await startTestScim({ events: false });
   const start = Date.parse('2026-02-01T08:00:00.000Z');
-  const specs = Array.from({ length: USERS }, (_, i): Seeded => {
+  const users = Array.from({ length: USERS }, (_, i): StoredUser => {
     const number = String((i * 37) % USERS).padStart(3, '0');
     // Three users share each creation second: ties that only the id breaks.
     const created = new Date(start + Math.floor(((i * 101) % USERS) / 3) * 1000).toISOString();
-    return {
-      id: randomUUID(),
+    // Every fourth user was changed a day later, at its own time.
+    const changed = i % 4 === 0;
+    const resource = {
+      schemas: [USER_SCHEMA],
       userName: `${i % 3 === 0 ? 'User' : 'user'}-${number}@contoso.com`,
+      active: true,
       ...(i % 10 === 0 ? {} : { displayName: `${i % 2 ? 'name' : 'Name'} ${'ABCDEFG'[i % 7]}` }),
       ...(i % 9 === 0
         ? {}
         : { externalId: `${i % 2 ? 'E' : 'e'}${String((i * 13) % USERS).padStart(3, '0')}` }),
-      created,
-      lastModified: created,
+      ...(changed ? { title: 'Engineer' } : {}),
     };
+    const lastModified = changed
+      ? new Date(start + 86_400_000 + ((i * 7919) % 1000) * 1000).toISOString()
+      : created;
+    return { id: randomUUID(), resource, version: changed ? 2 : 1, created, lastModified };
   });
-  for (let i = 0; i < USERS; i += 25) {
-    await Promise.all(
-      specs.slice(i, i + 25).map(async (spec, j) => {
-        const { id, created, lastModified: _, ...attributes } = spec;
-        const resource = { schemas: [USER_SCHEMA], active: true, ...attributes };
-        const stored = await store.create(directoryId, { id, resource, now: created }, actor);
-        // Every fourth user was changed later, at its own time.
-        if ((i + j) % 4 === 0) {
-          spec.lastModified = new Date(start + 86_400_000 + (((i + j) * 7919) % 1000) * 1000).toISOString();
-          await store.replace(
-            directoryId,
-            stored,
-            { resource: { ...resource, title: 'Engineer' }, now: spec.lastModified },
-            actor,
-          );
-        }
-        seeded.push(spec);
-      }),
-    );
-  }
+  const client = documentClient(localClientConfig(inject('dynamoEndpoint')));
+  await seedUsers(client, scim.tableName, scim.runtime.directoryId, users);
   client.destroy();
+  for (const { id, resource, created, lastModified } of users) {
+    seeded.push({
+      id,
+      userName: String(resource.userName),
+      ...(typeof resource.displayName === 'string' ? { displayName: resource.displayName } : {}),
+      ...(typeof resource.externalId === 'string' ? { externalId: resource.externalId } : {}),
+      created,
+      lastModified,
+    });
+  }
 });
 afterAll(async () => scim.close());
 

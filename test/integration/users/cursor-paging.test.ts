@@ -14,11 +14,15 @@ import { USER_SCHEMA } from '../../../shared/scim/schema/resource-type.ts';
 import { UserService } from '../../../shared/scim/users/user-service.ts';
 import { keys } from '../../../shared/store/keys.ts';
 import { useDynamoTable } from '../../support/dynamo.ts';
+import { seedUsers } from '../../support/seed-users.ts';
 
 const DIRECTORY = 'paging';
 const USERS = 250;
-const actor = { kind: 'admin', id: 'test' } as const;
-const ctx = { directoryId: DIRECTORY, actor, baseUrl: 'https://scim.example.com/paging/scim/v2' };
+const ctx = {
+  directoryId: DIRECTORY,
+  actor: { kind: 'admin', id: 'test' } as const,
+  baseUrl: 'https://scim.example.com/paging/scim/v2',
+};
 
 interface Tally {
   calls: number;
@@ -56,24 +60,18 @@ describe('paging users on DynamoDB', () => {
     service = new UserService(store);
     const ids = Array.from({ length: USERS }, () => randomUUID());
     // Users of one size, so equal reads cost equal capacity.
-    for (let i = 0; i < USERS; i += 25) {
-      await Promise.all(
-        ids.slice(i, i + 25).map((id, j) =>
-          store.create(
-            DIRECTORY,
-            {
-              id,
-              resource: {
-                schemas: [USER_SCHEMA],
-                userName: `user-${String(i + j).padStart(3, '0')}@example.com`,
-              },
-              now: '2026-01-01T00:00:00.000Z',
-            },
-            actor,
-          ),
-        ),
-      );
-    }
+    await seedUsers(
+      table.document,
+      table.tableName,
+      DIRECTORY,
+      ids.map((id, i) => ({
+        id,
+        resource: { schemas: [USER_SCHEMA], userName: `user-${String(i).padStart(3, '0')}@example.com` },
+        version: 1,
+        created: '2026-01-01T00:00:00.000Z',
+        lastModified: '2026-01-01T00:00:00.000Z',
+      })),
+    );
     inIdOrder = [...ids].sort();
   });
 
