@@ -3,6 +3,7 @@
  * cold start; each route parses, calls the GroupService, and maps the result to HTTP.
  */
 import { documentClient } from '#adapters/dynamodb/client.ts';
+import { DynamoCursorKey } from '#adapters/dynamodb/cursor-key.ts';
 import { DynamoGroupStore } from '#adapters/dynamodb/group-store.ts';
 import { tableAuth } from '#auth/table-auth.ts';
 import { ENV, requireEnv } from '#contracts/env.ts';
@@ -20,7 +21,10 @@ import { type GroupResult, GroupService } from '#scim/groups/group-service.ts';
 
 const tableName = requireEnv(ENV.tableName);
 const client = documentClient({ endpoint: process.env[ENV.dynamoEndpoint] || undefined });
-const groups = new GroupService(new DynamoGroupStore(client, tableName));
+// Cursors are signed with the table's key, the same one the users function uses.
+const groups = new GroupService(new DynamoGroupStore(client, tableName), {
+  cursorKey: new DynamoCursorKey(client, tableName),
+});
 const auth = tableAuth(client, tableName);
 
 const withEtag = (status: number, result: GroupResult, extra: Record<string, string> = {}) =>

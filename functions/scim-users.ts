@@ -3,6 +3,7 @@
  * cold start; each route parses, calls the UserService, and maps the result to HTTP.
  */
 import { documentClient } from '#adapters/dynamodb/client.ts';
+import { DynamoCursorKey } from '#adapters/dynamodb/cursor-key.ts';
 import { DynamoGroupStore } from '#adapters/dynamodb/group-store.ts';
 import { DynamoUserStore } from '#adapters/dynamodb/user-store.ts';
 import { tableAuth } from '#auth/table-auth.ts';
@@ -14,10 +15,13 @@ import { type UserResult, UserService } from '#scim/users/user-service.ts';
 
 const tableName = requireEnv(ENV.tableName);
 const client = documentClient({ endpoint: process.env[ENV.dynamoEndpoint] || undefined });
+// One key read per container: every function signs and checks paging cursors with the table's key.
+const cursorKey = new DynamoCursorKey(client, tableName);
 // The group store answers each user's readOnly `groups` and `groups.value` filters.
 const users = new UserService(
   new DynamoUserStore(client, tableName),
   new DynamoGroupStore(client, tableName),
+  { cursorKey },
 );
 const auth = tableAuth(client, tableName);
 

@@ -39,7 +39,7 @@ export const minimums: Record<OperationKey, Minimum> = {
     label: 'list page (count=100, sequential)',
     calls: '2 (page 1) / 3',
     note:
-      'Ours: counter Query + bookmark GetItem (not on page 1) + users Query + next bookmark PutItem. ' +
+      'Ours: counter Query + nearest-bookmark Query of 1 item (not on page 1) + users Query + next bookmark PutItem. ' +
       'The counter read is the extra call: it could share a BatchGetItem with the bookmark (but that ' +
       'charges 1 RCU per shard, 8, where the Query charges 1 for all), or sort just before the users ' +
       'so that page 1 reads it in the same Query.',

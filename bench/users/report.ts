@@ -64,7 +64,7 @@ function pagingSection(run: PagingRun): string {
       ? row(
           `${lastLabel}, sequential walk`,
           [last],
-          'Starts from the bookmark the previous page left: one GetItem (1 RCU) more than page 1.',
+          'Starts from the bookmark the previous page left: one Query of 1 item (1 RCU) more than page 1.',
         )
       : '',
     row(

@@ -98,16 +98,32 @@ async function batchWrite(client: DynamoDBDocumentClient, tableName: string, ite
   await Promise.all(Array.from({ length: 4 }, worker));
 }
 
-/** Removes a paging bookmark of the store's, so that the next request for that page is cold again. */
+/**
+ * Removes the store's paging bookmarks at or before `startIndex`, so that the next request for
+ * that page is cold again: a jump starts from the nearest earlier bookmark, so forgetting only
+ * the page's own would measure a jump from the page before.
+ */
 export async function forgetBookmark(
   client: DynamoDBDocumentClient,
   tableName: string,
   directoryId: string,
   startIndex: number,
 ): Promise<void> {
-  await client.send(
-    new DeleteCommand({ TableName: tableName, Key: keys.pageBookmark(directoryId, 'users', startIndex) }),
+  const { Items = [] } = await client.send(
+    new QueryCommand({
+      TableName: tableName,
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :first AND :at',
+      ExpressionAttributeValues: {
+        ':pk': keys.partition(directoryId),
+        ':first': keys.pageBookmarkPrefix('users'),
+        ':at': keys.pageBookmark(directoryId, 'users', startIndex).sk,
+      },
+      ProjectionExpression: 'pk, sk',
+      ConsistentRead: true,
+    }),
   );
+  for (const item of Items)
+    await client.send(new DeleteCommand({ TableName: tableName, Key: { pk: item.pk, sk: item.sk } }));
 }
 
 /**

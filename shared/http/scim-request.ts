@@ -1,8 +1,7 @@
 import { ScimError } from '../scim/errors.ts';
 import type { Preconditions } from '../scim/etag.ts';
-import { readPaging } from '../scim/list.ts';
+import { type ListQuery, readListQuery } from '../scim/list.ts';
 import { type Projection, parseAttributeList } from '../scim/projection.ts';
-import type { ListQuery } from '../scim/users/user-service.ts';
 import type { ScimHttpRequest } from './scim-handler.ts';
 
 /** What the SCIM handlers read from a request, the same way for /Users and /Groups. */
@@ -27,24 +26,8 @@ export function requestedProjection(request: ScimHttpRequest): Projection | unde
 /** `attributes` / `excludedAttributes` of the query string, none meaning the default representation. */
 export const projectionOf = (request: ScimHttpRequest): Projection => requestedProjection(request) ?? {};
 
-/** GET query parameters, or the body of POST /.search (RFC 7644 §3.4.3): the same query either way. */
-export function listQuery(source: Readonly<Record<string, unknown>>): ListQuery {
-  const text = (name: string): string | undefined => {
-    const value = source[name];
-    if (value === undefined || value === null) return undefined;
-    if (Array.isArray(value)) return value.join(',');
-    if (typeof value !== 'string') throw ScimError.badRequest('invalidValue', `${name} must be a string.`);
-    return value;
-  };
-  const attributes = parseAttributeList(text('attributes'));
-  const excludedAttributes = parseAttributeList(text('excludedAttributes'));
-  return {
-    ...readPaging(source.startIndex, source.count),
-    filter: text('filter'),
-    ...(attributes ? { attributes } : {}),
-    ...(excludedAttributes ? { excludedAttributes } : {}),
-  };
-}
+/** GET query parameters, or the body of POST /.search (RFC 7644 §3.4.3, RFC 9865): the same query either way. */
+export const listQuery = (source: Readonly<Record<string, unknown>>): ListQuery => readListQuery(source);
 
 /** The body of POST /.search: a SearchRequest object. */
 export function searchQuery(request: ScimHttpRequest): ListQuery {

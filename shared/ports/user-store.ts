@@ -1,5 +1,6 @@
 import type { IndexLookup } from '../scim/filter/index.ts';
 import type { ScimResource } from '../scim/resource.ts';
+import type { PagePosition, PositionedPage } from './paging.ts';
 
 /** Who made a change: the credential the request authenticated with. Recorded on every write. */
 export interface Actor {
@@ -62,6 +63,11 @@ export interface UserStore {
   lookup(directoryId: string, lookup: IndexLookup): Promise<StoredUser[]>;
   /** One page in a stable order; `startIndex` is 1-based. Sequential pages cost the same as the first. */
   page(directoryId: string, startIndex: number, count: number): Promise<UserPage>;
+  /**
+   * Cursor paging (RFC 9865): at most `count` users in the same order, right after (or right
+   * before) a user, read strongly consistent at a cost that does not depend on the position.
+   */
+  pageAt(directoryId: string, position: PagePosition, count: number): Promise<PositionedPage<StoredUser>>;
   /** Every user in the stable order, for filters no index answers. The caller bounds how many it reads. */
   scan(directoryId: string): AsyncIterable<StoredUser>;
 }

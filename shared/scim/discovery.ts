@@ -1,4 +1,5 @@
 import { BULK_LIMITS } from './bulk/limits.ts';
+import { CURSOR_TIMEOUT_SECONDS } from './cursor.ts';
 import { MAX_RESULTS } from './list.ts';
 import type { ScimObject } from './resource.ts';
 import type { SchemaDefinition } from './schema/attribute.ts';
@@ -20,8 +21,17 @@ export function serviceProviderConfig(baseUrl: string): ScimObject {
     bulk: { supported: true, ...BULK_LIMITS },
     filter: { supported: true, maxResults: MAX_RESULTS },
     changePassword: { supported: false },
-    sort: { supported: false },
+    sort: { supported: true },
     etag: { supported: true },
+    // RFC 9865 §4. Index paging stays the default: Entra ID and Okta page by startIndex.
+    pagination: {
+      cursor: true,
+      index: true,
+      defaultPaginationMethod: 'index',
+      defaultPageSize: MAX_RESULTS,
+      maxPageSize: MAX_RESULTS,
+      cursorTimeout: CURSOR_TIMEOUT_SECONDS,
+    },
     authenticationSchemes: [
       {
         type: 'oauthbearertoken',

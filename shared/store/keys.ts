@@ -21,6 +21,11 @@ export const keys = {
    */
   directory: (directoryId: string) => ({ pk: DIRECTORIES, sk: `DIR#${directoryId}` }),
   directoriesPartition: DIRECTORIES,
+  /**
+   * The deployment's cursor signing key (docs/paging.md): in the registry partition, outside every
+   * directory, so deleting a directory leaves it and no directory's credential can reach it.
+   */
+  cursorKey: { pk: DIRECTORIES, sk: 'CURSOR_KEY' },
   directoryPrefix: 'DIR#',
   token: (directoryId: string, tokenHash: string) => ({ pk: pk(directoryId), sk: `TOKEN#${tokenHash}` }),
   tokenPrefix: 'TOKEN#',
@@ -103,8 +108,10 @@ export const keys = {
   }),
   pageBookmark: (directoryId: string, query: string, startIndex: number) => ({
     pk: pk(directoryId),
-    sk: `PAGE#${query}#${startIndex}`,
+    sk: `${keys.pageBookmarkPrefix(query)}${String(startIndex).padStart(BOOKMARK_DIGITS, '0')}`,
   }),
+  /** Bookmarks sort by position (zero-padded), so the nearest one before a position is one Query. */
+  pageBookmarkPrefix: (query: string) => `PAGE#${query}#`,
 } as const;
 
 /** Group attributes answered from index entries (displayName is answered by its claim). externalId is caseExact. */
@@ -117,6 +124,9 @@ function normaliseIndexValue(attribute: IndexedAttribute, value: string): string
   // externalId is caseExact (RFC 7643 §3.1); email addresses are not.
   return attribute === 'externalId' ? value : value.toLowerCase();
 }
+
+/** Digits of a bookmark's position in its sort key: positions up to 10^12 sort numerically. */
+const BOOKMARK_DIGITS = 12;
 
 /** Counter updates are spread over shards so that parallel creates do not contend on one item. */
 export const COUNTER_SHARDS = 8;

@@ -8,6 +8,7 @@
  * | pk          | sk                                   | what                                         |
  * |-------------|--------------------------------------|----------------------------------------------|
  * | DIRECTORIES | DIR#{dir}                            | the directory record (name, OAuth settings)  |
+ * | DIRECTORIES | CURSOR_KEY                           | the key that signs paging cursors            |
  * | DIR#{dir}   | TOKEN#{sha256(token)}                | a bearer token, stored only as its hash      |
  * | DIR#{dir}   | USER#{id}                            | a user (SCIM JSON, version, timestamps)      |
  * | DIR#{dir}   | UNIQUE#userName#{key(lower(userName))} | claims the userName (transactional uniqueness) |
@@ -22,7 +23,7 @@
  * | DIR#{dir}   | MEMBERCOUNT#{key(group)}#{shard}     | sharded member count of a group              |
  * | DIR#{dir}   | MEMBERSHIP#{key(group)}#{version}#{added/removed}#{part} | one part of a membership change, for the stream (TTL 7 days) |
  * | DIR#{dir}   | TOMBSTONE#GROUP#{id}                 | a deleted group: what, when, by whom         |
- * | DIR#{dir}   | PAGE#{query}#{startIndex}            | paging bookmark (transient, TTL)             |
+ * | DIR#{dir}   | PAGE#{query}#{pad12(startIndex)}           | paging bookmark (transient, TTL)             |
  * | DIR#{dir}   | RATE#{epochSecond}                   | request count of one second (transient, TTL) |
  *
  * Index entries live in the base table and are written in the same transaction as the user or

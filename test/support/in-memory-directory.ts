@@ -13,6 +13,7 @@ import type {
   MembershipDelta,
   StoredGroup,
 } from '../../shared/ports/group-store.ts';
+import type { PagePosition, PositionedPage } from '../../shared/ports/paging.ts';
 import type { Actor, StoredUser, UserPage, UserStore } from '../../shared/ports/user-store.ts';
 import { VersionConflict } from '../../shared/ports/user-store.ts';
 import { ScimError } from '../../shared/scim/errors.ts';
@@ -161,6 +162,21 @@ export class InMemoryUserStore implements UserStore {
     this.calls.record('page');
     const all = [...this.usersOf(directoryId).values()].sort(byId);
     return { users: all.slice(startIndex - 1, startIndex - 1 + count), totalResults: all.length };
+  }
+
+  async pageAt(
+    directoryId: string,
+    position: PagePosition,
+    count: number,
+  ): Promise<PositionedPage<StoredUser>> {
+    this.calls.record('pageAt');
+    const all = [...this.usersOf(directoryId).values()].sort(byId);
+    if (position.before !== undefined) {
+      const before = all.filter((user) => user.id < (position.before ?? ''));
+      return { items: before.slice(-count), more: before.length > count, totalResults: all.length };
+    }
+    const after = all.filter((user) => position.after === undefined || user.id > position.after);
+    return { items: after.slice(0, count), more: after.length > count, totalResults: all.length };
   }
 
   async *scan(directoryId: string): AsyncIterable<StoredUser> {

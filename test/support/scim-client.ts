@@ -10,6 +10,8 @@ export interface ScimReply {
 
 export interface TestScim {
   runtime: LocalRuntime;
+  /** The runtime's table on the run's DynamoDB Local, for seeding through the stores directly. */
+  tableName: string;
   /** A request relative to the directory's SCIM base URL, with its bearer token. */
   request(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<ScimReply>;
   close(): Promise<void>;
@@ -23,7 +25,12 @@ const TEST_RATE_LIMIT_PER_SECOND = 1_000;
 
 /** The local runtime on the test run's DynamoDB Local, with a table of its own. */
 export async function startTestScim(
-  options: { token?: string; rateLimitPerSecond?: number; integrationTimeoutMs?: number } = {},
+  options: {
+    token?: string;
+    rateLimitPerSecond?: number;
+    integrationTimeoutMs?: number;
+    events?: boolean;
+  } = {},
 ): Promise<TestScim> {
   const tableName = `scim-test-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
   const runtime = await startLocalRuntime({
@@ -33,9 +40,12 @@ export async function startTestScim(
     ...(options.token ? { token: options.token } : {}),
     rateLimitPerSecond: options.rateLimitPerSecond ?? TEST_RATE_LIMIT_PER_SECOND,
     ...(options.integrationTimeoutMs ? { integrationTimeoutMs: options.integrationTimeoutMs } : {}),
+    // Suites that seed hundreds of users and test no events spare the stream poller the work.
+    ...(options.events === false ? { events: false } : {}),
   });
   return {
     runtime,
+    tableName,
     async request(method, path, body, headers = {}) {
       const response = await fetch(`${runtime.baseUrl}${path}`, {
         method,

@@ -9,6 +9,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { GroupRef } from '../../ports/group-store.ts';
+import type { PagePosition, PositionedPage } from '../../ports/paging.ts';
 import type { Actor, StoredUser, UserPage, UserStore } from '../../ports/user-store.ts';
 import { VersionConflict } from '../../ports/user-store.ts';
 import { ScimError } from '../../scim/errors.ts';
@@ -16,6 +17,7 @@ import type { IndexLookup } from '../../scim/filter/index.ts';
 import type { ScimResource } from '../../scim/resource.ts';
 import { COUNTER_SHARDS, keys } from '../../store/keys.ts';
 import { batchGet } from './batch.ts';
+import { queryKeyPage } from './key-page.ts';
 import { groupIdsOf, removeFromAllGroups, type Table } from './membership.ts';
 import { queryPrefix } from './query-prefix.ts';
 import { MAX_TRANSACTION_ITEMS, retryOnTransactionConflict, transactWrite } from './transact.ts';
@@ -264,6 +266,25 @@ export class DynamoUserStore implements UserStore {
     return { users: items.map(fromUserItem), totalResults };
   }
 
+  async pageAt(
+    directoryId: string,
+    position: PagePosition,
+    count: number,
+  ): Promise<PositionedPage<StoredUser>> {
+    const skOf = (id: string | undefined) => (id === undefined ? undefined : keys.user(directoryId, id).sk);
+    const [page, totalResults] = await Promise.all([
+      queryKeyPage(this.client, this.tableName, {
+        partitionKey: keys.partition(directoryId),
+        prefix: keys.userPrefix,
+        afterSk: skOf(position.after),
+        beforeSk: skOf(position.before),
+        count,
+      }),
+      this.count(directoryId),
+    ]);
+    return { items: page.items.map(fromUserItem), more: page.more, totalResults };
+  }
+
   async *scan(directoryId: string): AsyncIterable<StoredUser> {
     let exclusiveStartKey: Record<string, unknown> | undefined;
     do {
@@ -289,26 +310,23 @@ export class DynamoUserStore implements UserStore {
   /**
    * The sort key of the user just before position `startIndex`. A sequential walk (1, 101, 201…)
    * finds the bookmark the previous page left, so each page costs the same as the first. A jump
-   * to a page nobody walked to reads the keys before it once, and leaves a bookmark behind.
+   * to a page nobody walked to starts from the nearest bookmark before it (from the first user
+   * when there is none), reads the keys in between once, and leaves a bookmark behind.
    */
   private async positionBefore(directoryId: string, startIndex: number): Promise<string | undefined> {
     if (startIndex <= 1) return undefined;
-    const { Item } = await this.client.send(
-      new GetCommand({
-        TableName: this.tableName,
-        Key: keys.pageBookmark(directoryId, 'users', startIndex),
-        ConsistentRead: true,
-      }),
-    );
-    if (Item && typeof Item.after === 'string') return Item.after;
+    const nearest = await this.nearestBookmark(directoryId, startIndex);
+    if (nearest?.position === startIndex) return nearest.after;
+    const target = startIndex - (nearest?.position ?? 1);
     let skipped = 0;
-    let lastSk: string | undefined;
-    let exclusiveStartKey: Record<string, unknown> | undefined;
+    let lastSk = nearest?.after;
+    let exclusiveStartKey: Record<string, unknown> | undefined =
+      lastSk === undefined ? undefined : { pk: keys.partition(directoryId), sk: lastSk };
     do {
       const page = await this.client.send(
         this.usersQuery(directoryId, {
           ProjectionExpression: 'sk',
-          Limit: startIndex - 1 - skipped,
+          Limit: target - skipped,
           ExclusiveStartKey: exclusiveStartKey,
         }),
       );
@@ -316,11 +334,40 @@ export class DynamoUserStore implements UserStore {
       skipped += items.length;
       lastSk = items.length > 0 ? String(items.at(-1)?.sk) : lastSk;
       exclusiveStartKey = page.LastEvaluatedKey;
-    } while (exclusiveStartKey && skipped < startIndex - 1);
+    } while (exclusiveStartKey && skipped < target);
     // Remember the position skipped to, so a retry of this page (or another client's jump to it)
     // starts from the bookmark instead of reading every key before it again.
     if (lastSk !== undefined) await this.saveBookmark(directoryId, startIndex, lastSk);
     return lastSk;
+  }
+
+  /** The live bookmark at or before `startIndex` with the highest position: one Query of one item. */
+  private async nearestBookmark(
+    directoryId: string,
+    startIndex: number,
+  ): Promise<{ position: number; after: string } | undefined> {
+    const prefix = keys.pageBookmarkPrefix('users');
+    const { Items } = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :first AND :at',
+        ExpressionAttributeValues: {
+          ':pk': keys.partition(directoryId),
+          ':first': prefix,
+          ':at': keys.pageBookmark(directoryId, 'users', startIndex).sk,
+        },
+        ScanIndexForward: false,
+        Limit: 1,
+        ConsistentRead: true,
+      }),
+    );
+    const item = Items?.[0];
+    const position = Number(String(item?.sk ?? '').slice(prefix.length));
+    // DynamoDB removes expired items up to days late; a bookmark past its hour is not trusted.
+    const live = typeof item?.expiresAt === 'number' && item.expiresAt * 1000 > Date.now();
+    if (!item || !live || typeof item.after !== 'string' || !Number.isSafeInteger(position) || position < 2)
+      return undefined;
+    return { position, after: item.after };
   }
 
   /**

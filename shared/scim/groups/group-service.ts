@@ -1,12 +1,14 @@
 import { isDeepStrictEqual } from 'node:util';
+import type { CursorKeySource } from '../../ports/cursor-key.ts';
 import type { GroupStore, MembershipDelta, StoredGroup } from '../../ports/group-store.ts';
 import { VersionConflict } from '../../ports/user-store.ts';
 import { coerceResource } from '../coerce.ts';
 import { mapConcurrently, READ_CONCURRENCY } from '../concurrency.ts';
 import { ScimError } from '../errors.ts';
 import { checkPreconditions, etagOf, type Preconditions } from '../etag.ts';
-import { type IndexLookup, matchesFilter, parseFilter, planFilter } from '../filter/index.ts';
-import { type ListResponse, listResponse } from '../list.ts';
+import { matchesFilter } from '../filter/index.ts';
+import type { ListResponse } from '../list.ts';
+import { ListEngine, type ListSource } from '../listing.ts';
 import { applyOperations } from '../patch/index.ts';
 import { includesAttribute, type Projection, projectResource } from '../projection.ts';
 import { isScimObject, type ScimObject, type ScimResource, type ScimValue } from '../resource.ts';
@@ -36,6 +38,8 @@ export interface GroupServiceOptions {
   readonly conflictRetries?: number;
   /** The most members one response carries (MAX_MEMBERS_RETURNED); lowered by tests. */
   readonly maxMembersReturned?: number;
+  /** The key that signs list cursors (RFC 9865); a random per-process key when absent. */
+  readonly cursorKey?: CursorKeySource;
 }
 
 /** The largest serialised group (without its members, which are stored one item each). */
@@ -56,6 +60,7 @@ export class GroupService {
   private readonly maxFilterScan: number;
   private readonly conflictRetries: number;
   private readonly maxMembersReturned: number;
+  private readonly lists: ListEngine;
 
   constructor(
     private readonly store: GroupStore,
@@ -66,6 +71,11 @@ export class GroupService {
     this.maxFilterScan = options.maxFilterScan ?? 25_000;
     this.conflictRetries = options.conflictRetries ?? 5;
     this.maxMembersReturned = options.maxMembersReturned ?? MAX_MEMBERS_RETURNED;
+    this.lists = new ListEngine({
+      clock: this.clock,
+      maxScan: this.maxFilterScan,
+      ...(options.cursorKey ? { cursorKey: options.cursorKey } : {}),
+    });
   }
 
   /** POST /Groups. Members given must be users of this directory (400 invalidValue naming the others). */
@@ -167,32 +177,64 @@ export class GroupService {
    * candidate is evaluated with `members` restricted to the user ids the filter mentions, so
    * Entra ID's `id eq "g" and members[value eq "u"]` costs the same for any group size.
    */
-  async list(ctx: ScimRequestContext, query: ListQuery): Promise<ListResponse> {
-    if (!query.filter) {
-      const page = await this.store.page(ctx.directoryId, query.startIndex, query.count);
-      return listResponse(
-        await this.representAll(ctx, page.groups, query),
-        page.totalResults,
-        query.startIndex,
+  list(ctx: ScimRequestContext, query: ListQuery): Promise<ListResponse> {
+    return this.lists.list(ctx.directoryId, query, this.listSource(ctx));
+  }
+
+  /** The directory's groups as the list engine reads them; members only for the page returned. */
+  private listSource(ctx: ScimRequestContext): ListSource<StoredGroup> {
+    const { store } = this;
+    const { directoryId } = ctx;
+    const live = (groups: readonly StoredGroup[]) => groups.filter((group) => !group.deleting);
+    return {
+      resourceType: groupResourceType,
+      page: async (startIndex, count) => {
+        const page = await store.page(directoryId, startIndex, count);
+        return { items: live(page.groups), totalResults: page.totalResults };
+      },
+      lookup: async (lookup) => live(await store.lookup(directoryId, lookup)),
+      scan: async function* () {
+        for await (const group of store.scan(directoryId)) if (!group.deleting) yield group;
+      },
+      toResource: (stored) => toScimGroup(ctx, stored),
+      // `members[value eq "u"]` is answered by membership checks of the users it names, never by
+      // reading a whole member list.
+      matching: async (filter, candidates) => {
+        const memberIds = idsComparedWith(filter, 'members');
+        const verdicts = await mapConcurrently(candidates, READ_CONCURRENCY, async (stored) =>
+          matchesFilter(filter, await this.filterView(ctx, stored, memberIds)),
+        );
+        return candidates.filter((_, index) => verdicts[index]);
+      },
+      present: (resources, projection) => this.withMembers(ctx, resources, projection),
+    };
+  }
+
+  /** Adds `members` to a page of groups when the projection keeps them, within the response limit. */
+  private async withMembers(
+    ctx: ScimRequestContext,
+    resources: readonly ScimResource[],
+    projection: Projection,
+  ): Promise<ScimResource[]> {
+    if (!includesAttribute(groupResourceType, projection, 'members')) return [...resources];
+    const counts = await mapConcurrently(resources, READ_CONCURRENCY, (resource) =>
+      this.store.memberCount(ctx.directoryId, String(resource.id)),
+    );
+    const total = counts.reduce((sum, count) => sum + count, 0);
+    if (total > this.maxMembersReturned) {
+      throw ScimError.badRequest(
+        'tooMany',
+        `The groups of this page have ${total} members together; a response carries at most ${this.maxMembersReturned}. ` +
+          'Ask for fewer groups with count, or list them with excludedAttributes=members and page the members of ' +
+          'each with GET /Users?filter=groups.value eq "<group id>".',
       );
     }
-    const filter = parseFilter(query.filter, groupResourceType);
-    const memberIds = idsComparedWith(filter, 'members');
-    const plan = planFilter(filter, groupResourceType);
-    const candidates =
-      plan.kind === 'lookup'
-        ? await this.lookupAll(ctx.directoryId, plan.lookups)
-        : await this.scanAll(ctx.directoryId);
-    const verdicts = await mapConcurrently(candidates, READ_CONCURRENCY, async (stored) =>
-      matchesFilter(filter, await this.filterView(ctx, stored, memberIds)),
-    );
-    const matching = candidates.filter((_, index) => verdicts[index]).sort(byId);
-    const start = query.startIndex - 1;
-    return listResponse(
-      await this.representAll(ctx, matching.slice(start, start + query.count), query),
-      matching.length,
-      query.startIndex,
-    );
+    return mapConcurrently(resources, READ_CONCURRENCY, async (resource) => {
+      const ids = await this.readMembers(ctx.directoryId, String(resource.id));
+      return ids.length === 0
+        ? resource
+        : { ...resource, members: ids.map((userId) => memberEntry(ctx.baseUrl, userId)) };
+    });
   }
 
   private async update(
@@ -263,30 +305,6 @@ export class GroupService {
     return projectResource(groupResourceType, toScimGroup(ctx, stored, members), projection);
   }
 
-  /** A page of groups; their members together count against the response limit. */
-  private async representAll(
-    ctx: ScimRequestContext,
-    groups: readonly StoredGroup[],
-    projection: Projection,
-  ): Promise<ScimObject[]> {
-    const live = groups.filter((group) => !group.deleting);
-    if (includesAttribute(groupResourceType, projection, 'members')) {
-      const counts = await mapConcurrently(live, READ_CONCURRENCY, (group) =>
-        this.store.memberCount(ctx.directoryId, group.id),
-      );
-      const total = counts.reduce((sum, count) => sum + count, 0);
-      if (total > this.maxMembersReturned) {
-        throw ScimError.badRequest(
-          'tooMany',
-          `The groups of this page have ${total} members together; a response carries at most ${this.maxMembersReturned}. ` +
-            'Ask for fewer groups with count, or list them with excludedAttributes=members and page the members of ' +
-            'each with GET /Users?filter=groups.value eq "<group id>".',
-        );
-      }
-    }
-    return mapConcurrently(live, READ_CONCURRENCY, (group) => this.represent(ctx, group, projection));
-  }
-
   /** Every member id, slice by slice; a group over the response limit is refused before any slice is read. */
   private async readMembers(directoryId: string, groupId: string): Promise<string[]> {
     const count = await this.store.memberCount(directoryId, groupId);
@@ -328,31 +346,6 @@ export class GroupService {
       stored,
       memberIds.filter((id) => members.has(id)),
     );
-  }
-
-  private async lookupAll(directoryId: string, lookups: IndexLookup[]): Promise<StoredGroup[]> {
-    const found = new Map<string, StoredGroup>();
-    for (const lookup of lookups) {
-      for (const group of await this.store.lookup(directoryId, lookup)) {
-        if (!group.deleting) found.set(group.id, group);
-      }
-    }
-    return [...found.values()];
-  }
-
-  private async scanAll(directoryId: string): Promise<StoredGroup[]> {
-    const groups: StoredGroup[] = [];
-    for await (const group of this.store.scan(directoryId)) {
-      if (groups.length >= this.maxFilterScan) {
-        throw ScimError.badRequest(
-          'tooMany',
-          `This filter is evaluated by examining every group, and the directory has more than ${this.maxFilterScan}. ` +
-            'Filter with eq on displayName, externalId, id or members.value, which are answered from an index.',
-        );
-      }
-      if (!group.deleting) groups.push(group);
-    }
-    return groups;
   }
 }
 
@@ -413,10 +406,6 @@ function splitMembers(object: ScimObject): { members?: ScimValue; rest: ScimObje
   if (key === undefined) return { rest: object };
   const { [key]: members, ...rest } = object;
   return members === undefined ? { rest } : { members, rest };
-}
-
-function byId(a: StoredGroup, b: StoredGroup): number {
-  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 
 function checkedSize(resource: ScimResource): ScimResource {

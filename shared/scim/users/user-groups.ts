@@ -50,6 +50,24 @@ export class UserGroups {
   }
 
   /**
+   * Adds `groups` to users already in SCIM form (a list page), when the projection asks for it;
+   * a few users at a time.
+   */
+  attachGroups(
+    ctx: ScimRequestContext,
+    resources: readonly ScimResource[],
+    projection: Projection,
+  ): Promise<ScimResource[]> {
+    if (!includesAttribute(userResourceType, projection, 'groups')) return Promise.resolve([...resources]);
+    return mapConcurrently(resources, READ_CONCURRENCY, async (resource) => {
+      const refs = await this.groups.groupsOf(ctx.directoryId, String(resource.id));
+      return refs.length === 0
+        ? resource
+        : { ...resource, groups: refs.map((ref) => groupEntry(ctx.baseUrl, ref)) };
+    });
+  }
+
+  /**
    * `groups.value eq "g"` alone: the group's members, in the stable order of its member slices.
    * totalResults is the member count (constant time); a page reads the member ids up to its end
    * and fetches only its own users in one batched read, so the members of a group of any size

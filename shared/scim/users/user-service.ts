@@ -1,13 +1,15 @@
 import { isDeepStrictEqual } from 'node:util';
+import type { CursorKeySource } from '../../ports/cursor-key.ts';
 import type { GroupStore } from '../../ports/group-store.ts';
 import type { Actor, StoredUser, UserStore } from '../../ports/user-store.ts';
 import { VersionConflict } from '../../ports/user-store.ts';
 import { coerceResource } from '../coerce.ts';
 import { ScimError } from '../errors.ts';
 import { checkPreconditions, etagOf, type Preconditions } from '../etag.ts';
-import { type IndexLookup, parseFilter, planFilter } from '../filter/index.ts';
+import { parseFilter } from '../filter/index.ts';
 import { onlyIdComparedWith } from '../groups/membership-filter.ts';
-import { type ListResponse, listResponse, type Paging } from '../list.ts';
+import type { ListQuery, ListResponse } from '../list.ts';
+import { ListEngine, type ListSource } from '../listing.ts';
 import { applyPatch } from '../patch/index.ts';
 import type { Projection } from '../projection.ts';
 import type { ScimResource } from '../resource.ts';
@@ -30,9 +32,7 @@ export interface UserResult {
   readonly etag: string;
 }
 
-export interface ListQuery extends Paging, Projection {
-  readonly filter?: string | undefined;
-}
+export type { ListQuery } from '../list.ts';
 
 export interface UserServiceOptions {
   readonly clock?: () => Date;
@@ -44,6 +44,8 @@ export interface UserServiceOptions {
   readonly maxFilterScan?: number;
   /** Read-modify-write retries when another writer changed the user in between (no If-Match given). */
   readonly conflictRetries?: number;
+  /** The key that signs list cursors (RFC 9865); a random per-process key when absent. */
+  readonly cursorKey?: CursorKeySource;
 }
 
 /** The largest serialised user we store: DynamoDB items are limited to 400 KB. */
@@ -58,7 +60,7 @@ export class UserService {
   private readonly newId: () => string;
   private readonly maxFilterScan: number;
   private readonly conflictRetries: number;
-
+  private readonly lists: ListEngine;
   private readonly groups: UserGroups;
 
   /** `groups` answers the readOnly `groups` attribute and `groups.value` filters from the memberships. */
@@ -72,6 +74,11 @@ export class UserService {
     this.newId = options.newId ?? (() => crypto.randomUUID());
     this.maxFilterScan = options.maxFilterScan ?? 25_000;
     this.conflictRetries = options.conflictRetries ?? 5;
+    this.lists = new ListEngine({
+      clock: this.clock,
+      maxScan: this.maxFilterScan,
+      ...(options.cursorKey ? { cursorKey: options.cursorKey } : {}),
+    });
   }
 
   async create(ctx: ScimRequestContext, body: unknown): Promise<UserResult> {
@@ -143,33 +150,44 @@ export class UserService {
   }
 
   /**
-   * GET /Users and POST /Users/.search. Without a filter: one page in id order from storage.
-   * With a filter: the planner picks index look-ups where every alternative of the filter has an
-   * indexed `eq`; otherwise users are examined in order, at most `maxFilterScan` of them.
-   * `groups.value eq "g"` alone pages the group's members (see UserGroups.listMembers).
+   * GET /Users and POST /Users/.search: filter, sortBy/sortOrder, index or cursor paging and
+   * projection, by the list engine (shared/scim/listing.ts) over this directory's users.
+   * `groups.value eq "g"` alone, index-paged, pages the group's members from its member slices
+   * (UserGroups.listMembers), so the members of a group of any size can be listed.
    */
   async list(ctx: ScimRequestContext, query: ListQuery): Promise<ListResponse> {
-    const project = (users: readonly StoredUser[]) => this.groups.representAll(ctx, users, query);
-    if (!query.filter) {
-      const page = await this.store.page(ctx.directoryId, query.startIndex, query.count);
-      return listResponse(await project(page.users), page.totalResults, query.startIndex);
+    if (query.filter && query.cursor === undefined && query.sortBy === undefined) {
+      const groupId = onlyIdComparedWith(parseFilter(query.filter, userResourceType), 'groups');
+      if (groupId !== undefined) return this.groups.listMembers(ctx, groupId, query);
     }
-    const filter = parseFilter(query.filter, userResourceType);
-    const groupId = onlyIdComparedWith(filter, 'groups');
-    if (groupId !== undefined) return this.groups.listMembers(ctx, groupId, query);
-    const matches = this.groups.matcher(ctx, filter);
-    const plan = planFilter(filter);
-    const candidates =
-      plan.kind === 'lookup'
-        ? await this.lookupAll(ctx.directoryId, plan.lookups)
-        : await this.scanAll(ctx.directoryId);
-    const matching = (await matches(candidates)).sort(byId);
-    const start = query.startIndex - 1;
-    return listResponse(
-      await project(matching.slice(start, start + query.count)),
-      matching.length,
-      query.startIndex,
-    );
+    return this.lists.list(ctx.directoryId, query, this.listSource(ctx));
+  }
+
+  /** The directory's users as the list engine reads them, with their groups from the memberships. */
+  private listSource(ctx: ScimRequestContext): ListSource<StoredUser> {
+    const { store, groups } = this;
+    const { directoryId } = ctx;
+    const live = (users: readonly StoredUser[]) => users.filter((user) => !user.deleting);
+    return {
+      resourceType: userResourceType,
+      page: async (startIndex, count) => {
+        const page = await store.page(directoryId, startIndex, count);
+        return { items: page.users, totalResults: page.totalResults };
+      },
+      pageAt: (position, count) => store.pageAt(directoryId, position, count),
+      lookup: async (lookup) =>
+        live(
+          lookup.index === 'groups.value'
+            ? await groups.membersOf(directoryId, lookup.value, this.maxFilterScan)
+            : await store.lookup(directoryId, lookup),
+        ),
+      scan: async function* () {
+        for await (const user of store.scan(directoryId)) if (!user.deleting) yield user;
+      },
+      toResource: (stored) => toScimUser(ctx, stored),
+      matching: (filter, candidates) => groups.matcher(ctx, filter)([...candidates]),
+      present: (resources, projection) => groups.attachGroups(ctx, resources, projection),
+    };
   }
 
   private async update(
@@ -210,33 +228,6 @@ export class UserService {
     return stored;
   }
 
-  private async lookupAll(directoryId: string, lookups: IndexLookup[]): Promise<StoredUser[]> {
-    const found = new Map<string, StoredUser>();
-    for (const lookup of lookups) {
-      const users =
-        lookup.index === 'groups.value'
-          ? await this.groups.membersOf(directoryId, lookup.value, this.maxFilterScan)
-          : await this.store.lookup(directoryId, lookup);
-      for (const user of users) if (!user.deleting) found.set(user.id, user);
-    }
-    return [...found.values()];
-  }
-
-  private async scanAll(directoryId: string): Promise<StoredUser[]> {
-    const users: StoredUser[] = [];
-    for await (const user of this.store.scan(directoryId)) {
-      if (users.length >= this.maxFilterScan) {
-        throw ScimError.badRequest(
-          'tooMany',
-          `This filter is evaluated by examining every user, and the directory has more than ${this.maxFilterScan}. ` +
-            'Filter with eq on userName, externalId, id or emails.value, which are answered from an index.',
-        );
-      }
-      if (!user.deleting) users.push(user);
-    }
-    return users;
-  }
-
   private async result(
     ctx: ScimRequestContext,
     stored: StoredUser,
@@ -244,10 +235,6 @@ export class UserService {
   ): Promise<UserResult> {
     return { resource: await this.groups.represent(ctx, stored, projection), etag: etagOf(stored.version) };
   }
-}
-
-function byId(a: StoredUser, b: StoredUser): number {
-  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 
 function checkedSize(resource: ScimResource): ScimResource {
