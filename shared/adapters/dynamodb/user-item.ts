@@ -78,6 +78,11 @@ export function toUserItem(directoryId: string, user: StoredUser, actor: Actor):
   };
 }
 
+/** The claim that makes a userName unique in its directory (case-insensitively). */
+export function userNameClaimItem(directoryId: string, userId: string, userName: string) {
+  return { ...keys.userNameClaim(directoryId, userName), type: 'UserNameClaim', userId };
+}
+
 export function fromUserItem(item: Record<string, unknown>): StoredUser {
   return {
     id: String(item.id),

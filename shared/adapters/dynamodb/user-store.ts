@@ -21,7 +21,7 @@ import { queryKeyPage } from './key-page.ts';
 import { groupIdsOf, removeFromAllGroups, type Table } from './membership.ts';
 import { queryPrefix } from './query-prefix.ts';
 import { MAX_TRANSACTION_ITEMS, retryOnTransactionConflict, transactWrite } from './transact.ts';
-import { fromUserItem, toUserItem } from './user-item.ts';
+import { fromUserItem, toUserItem, userNameClaimItem } from './user-item.ts';
 
 /** Paging bookmarks live for an hour: long enough for an IdP import, short enough to stay small. */
 const BOOKMARK_TTL_SECONDS = 3600;
@@ -62,7 +62,7 @@ export class DynamoUserStore implements UserStore {
         {
           Put: {
             TableName: this.tableName,
-            Item: { pk: item.pk, sk: item.claimSk, type: 'UserNameClaim', userId: user.id },
+            Item: userNameClaimItem(directoryId, user.id, item.userName),
             ConditionExpression: 'attribute_not_exists(pk)',
           },
         },

@@ -4,8 +4,10 @@
  */
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { localClientConfig } from '../../../local/dynamodb-local.ts';
+import { batchPut, inParallel } from '../../../shared/adapters/dynamodb/batch.ts';
 import { documentClient } from '../../../shared/adapters/dynamodb/client.ts';
 import { DynamoGroupStore } from '../../../shared/adapters/dynamodb/group-store.ts';
+import { toUserItem, userNameClaimItem } from '../../../shared/adapters/dynamodb/user-item.ts';
 import { DynamoUserStore } from '../../../shared/adapters/dynamodb/user-store.ts';
 import type { StoredGroup } from '../../../shared/ports/group-store.ts';
 import type { Actor, StoredUser } from '../../../shared/ports/user-store.ts';
@@ -39,22 +41,33 @@ export const groupResource = (displayName: string, extra: Record<string, string>
 export const userIds = (count: number, prefix = 'u') =>
   Array.from({ length: count }, (_, i) => `${prefix}${String(i).padStart(3, '0')}`);
 
-/** Creates the users (userName `{id}@example.com`) and returns their ids. */
+/**
+ * Creates the users (userName `{id}@example.com`) and returns their ids. Their items go straight
+ * to the table in the user store's own format, 25 a call: a test needing 50 users should not
+ * spend 50 transactions on them. (The directory's user counter is left alone.)
+ */
 export async function createUsers(
   table: TestTable,
   directoryId: string,
   ids: readonly string[],
 ): Promise<readonly string[]> {
-  const { users } = storesOf(table);
-  await Promise.all(
-    ids.map((id) =>
-      users.create(
-        directoryId,
-        { id, resource: { schemas: [USER_SCHEMA], userName: `${id}@example.com` }, now: NOW },
-        actor,
-      ),
-    ),
-  );
+  const items = ids.flatMap((id) => {
+    const user = toUserItem(
+      directoryId,
+      {
+        id,
+        resource: { schemas: [USER_SCHEMA], userName: `${id}@example.com` },
+        version: 1,
+        created: NOW,
+        lastModified: NOW,
+      },
+      actor,
+    );
+    return [{ ...user }, userNameClaimItem(directoryId, id, user.userName)];
+  });
+  const batches: (typeof items)[] = [];
+  for (let i = 0; i < items.length; i += 24) batches.push(items.slice(i, i + 24));
+  await inParallel(batches, 4, (batch) => batchPut(table.document, table.tableName, batch));
   return ids;
 }
 

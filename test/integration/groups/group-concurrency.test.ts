@@ -16,7 +16,7 @@ import {
   versionOf,
 } from './fixtures.ts';
 
-describe('DynamoGroupStore under concurrency', () => {
+describe('DynamoGroupStore under concurrency', { timeout: 60_000 }, () => {
   const table = useDynamoTable();
   const { users, groups } = storesOf(table);
 
@@ -75,7 +75,7 @@ describe('DynamoGroupStore under concurrency', () => {
     const groupsOfRace = await Promise.all(
       ['Red', 'Green', 'Blue'].map((name) => createGroup(table, dir, name, [], name.toLowerCase())),
     );
-    for (const round of userIds(8, 'leaver-')) {
+    for (const round of userIds(5, 'leaver-')) {
       await createUsers(table, dir, [round]);
       const user = await mustGetUser(table, dir, round);
       const outcomes = await Promise.allSettled([

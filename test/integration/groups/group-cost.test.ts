@@ -17,7 +17,7 @@ import { actor, createUsers, groupResource, mustGetGroup, NOW, storesOf } from '
 const LARGE = Number(process.env.GROUP_COST_MEMBERS ?? 10_000);
 const memberId = (i: number) => `m${String(i).padStart(6, '0')}`;
 
-describe('cost of group operations, 10 members against many', () => {
+describe('cost of group operations, 10 members against many', { timeout: 60_000 }, () => {
   const table = useDynamoTable();
   const meter = new CapacityMeter();
   const client = documentClient(localClientConfig(table.endpoint));

@@ -22,7 +22,7 @@ import {
  * The group lifecycle through the real path: DynamoDB Local's stream, the relay handler, and the
  * local bus that routes by the same patterns as the CDK rules.
  */
-describe('group lifecycle events', () => {
+describe('group lifecycle events', { timeout: 60_000 }, () => {
   const table = useDynamoTable();
   const { users, groups } = storesOf(table);
   const bus = new LocalEventBus();
@@ -73,7 +73,7 @@ describe('group lifecycle events', () => {
     await users.delete(dir, await mustGetUser(table, dir, 'ada'), '2026-03-02T12:00:00.000Z', actor);
     await groups.delete(dir, await mustGetGroup(table, dir, 'eng'), '2026-03-02T13:00:00.000Z', actor);
 
-    const events = await all.waitFor('eng', 7);
+    const events = await all.waitFor('eng', 7, { timeoutMs: 30_000 });
     expect(
       events
         .map((event) => ({
@@ -98,7 +98,7 @@ describe('group lifecycle events', () => {
       occurredAt: '2026-03-02T12:00:00.000Z',
     });
     // The leaver's own events: the deleting mark and the sweep add none.
-    const ada = await all.waitFor('ada', 2);
+    const ada = await all.waitFor('ada', 2, { timeoutMs: 30_000 });
     expect(ada.map((event) => event.type)).toEqual(['user.created', 'user.deleted']);
     expect(ada.at(-1)).toMatchObject({ user: { id: 'ada', groups: ['eng'] }, sequence: 2 });
     // The membership pattern routes exactly the member events.

@@ -27,7 +27,7 @@ const crash = () => new Error('Lambda timed out');
  * What DynamoDB Local does not do by itself: fail. Crashes and conflicts are injected into the
  * stores' client; everything else runs on DynamoDB Local.
  */
-describe('DynamoGroupStore when things fail', () => {
+describe('DynamoGroupStore when things fail', { timeout: 60_000 }, () => {
   const table = useDynamoTable();
   const { users, groups } = storesOf(table);
 
