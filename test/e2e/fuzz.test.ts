@@ -108,7 +108,7 @@ describe('fuzzed input', () => {
         expect(stored.status).toBe(200);
         expect(() => coerceResource(userResourceType, stored.body, { mode: 'replace' })).not.toThrow();
       }),
-      { numRuns: 150 },
+      { numRuns: 80 },
     );
   });
 
@@ -118,7 +118,7 @@ describe('fuzzed input', () => {
         const reply = await scim.request('GET', `/Users?filter=${encodeURIComponent(filter)}`);
         expect([200, 400]).toContain(reply.status);
       }),
-      { numRuns: 150 },
+      { numRuns: 80 },
     );
   });
 
@@ -139,7 +139,7 @@ describe('fuzzed input', () => {
           expect(reply.status).toBeLessThan(500);
         },
       ),
-      { numRuns: 150 },
+      { numRuns: 80 },
     );
   });
 });

@@ -126,7 +126,8 @@ describe('sorting', () => {
     for (const order of ['ascending', 'descending'] as const) {
       it(`sorts by ${attribute} ${order}, the same over index pages and cursor pages`, async () => {
         const expected = expectedOrder(seeded, attribute, order);
-        const query = `sortBy=${attribute}&sortOrder=${order}`;
+        // Without each user's groups: this file is about order, and groups cost a Query per user.
+        const query = `sortBy=${attribute}&sortOrder=${order}&excludedAttributes=groups`;
         const byIndex = [];
         for (const startIndex of [1, 126]) {
           const reply = await scim.request('GET', `/Users?${query}&startIndex=${startIndex}&count=125`);
@@ -175,14 +176,19 @@ describe('cursor paging', () => {
   it('walks 250 users forward in pages of 100, each user once, in the order of index paging, and back again', async () => {
     const byIndex = [];
     for (const startIndex of [1, 101, 201])
-      byIndex.push(...ids((await scim.request('GET', `/Users?startIndex=${startIndex}&count=100`)).body));
+      byIndex.push(
+        ...ids(
+          (await scim.request('GET', `/Users?startIndex=${startIndex}&count=100&excludedAttributes=groups`))
+            .body,
+        ),
+      );
     expect(byIndex).toEqual(idOrder());
 
     const first = await scim.request('GET', '/Users?cursor&count=100');
     expect(first.body).toMatchObject({ totalResults: USERS, itemsPerPage: 100 });
     expect(first.body.startIndex).toBeUndefined();
     expect(first.body.previousCursor).toBeUndefined();
-    const pages = await walkCursor('', 100);
+    const pages = await walkCursor('excludedAttributes=groups', 100);
     expect(pages.map((page) => page.itemsPerPage)).toEqual([100, 100, 50]);
     expect(pages.flatMap(ids)).toEqual(byIndex);
     expect(pages[2].nextCursor).toBeUndefined();
@@ -190,7 +196,10 @@ describe('cursor paging', () => {
     const back = [];
     let cursor = pages[2].previousCursor;
     while (cursor !== undefined) {
-      const reply = await scim.request('GET', `/Users?count=100&cursor=${encodeURIComponent(cursor)}`);
+      const reply = await scim.request(
+        'GET',
+        `/Users?count=100&excludedAttributes=groups&cursor=${encodeURIComponent(cursor)}`,
+      );
       back.unshift(...ids(reply.body));
       cursor = reply.body.previousCursor;
     }

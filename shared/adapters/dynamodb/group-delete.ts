@@ -75,7 +75,7 @@ export async function deleteGroup(
           ExpressionAttributeNames: { '#n': 'n', '#expiresAt': 'expiresAt' },
           ExpressionAttributeValues: {
             ':zero': 0,
-            ':expiresAt': Math.floor(Date.parse(now) / 1000) + CLOSED_COUNTER_TTL_SECONDS,
+            ':expiresAt': Math.floor(Date.now() / 1000) + CLOSED_COUNTER_TTL_SECONDS,
           },
         },
       })),

@@ -175,6 +175,7 @@ export function membershipChangeItem(change: {
     actor: change.actor,
     displayName: change.displayName,
     ...(externalId !== undefined ? { externalId } : {}),
-    expiresAt: Math.floor(Date.parse(change.occurredAt) / 1000) + MEMBERSHIP_CHANGE_TTL_SECONDS,
+    // Storage lifetime counts from when the item is written, whatever clock stamped the change.
+    expiresAt: Math.floor(Date.now() / 1000) + MEMBERSHIP_CHANGE_TTL_SECONDS,
   };
 }

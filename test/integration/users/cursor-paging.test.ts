@@ -107,11 +107,13 @@ describe('paging users on DynamoDB', () => {
     );
   });
 
-  it('costs the same for cursor page 3 as for page 1: one counter Query and one Query of count + 1 users', async () => {
+  it("costs the same for cursor page 3 as for page 1: one counter Query and one Query of count + 1 users (without each user's groups)", async () => {
     const pages: { result: ListResponse; tally: Tally }[] = [];
     let cursor = '';
     for (let page = 0; page < 5; page++) {
-      const measured = await measure(() => service.list(ctx, { startIndex: 1, count: 50, cursor }));
+      const measured = await measure(() =>
+        service.list(ctx, { startIndex: 1, count: 50, cursor, excludedAttributes: ['groups'] }),
+      );
       pages.push(measured);
       cursor = measured.result.nextCursor ?? '';
     }
