@@ -1,0 +1,46 @@
+/**
+ * Every IdP's documented request sequences, replayed over HTTP against the local runtime. A
+ * sequence runs when the service routes every endpoint it calls: the group sequences join as soon
+ * as /Groups is in the shared route table.
+ */
+import { afterAll, beforeAll, describe, it } from 'vitest';
+import { generateToken } from '../../shared/adapters/dynamodb/token-store.ts';
+import { SCIM_BASE, scimRoutes } from '../../shared/contracts/routes.ts';
+import { startTestScim, type TestScim } from '../support/scim-client.ts';
+import { describeFailures, runSequence, type ScimTarget, tally } from './runner.ts';
+import { endpointsOf } from './sequence.ts';
+import { idps } from './sequences/index.ts';
+
+const served = new Set(scimRoutes.map((route) => `/${route.resource.slice(SCIM_BASE.length).split('/')[1]}`));
+const runnable = (endpoints: string[]) => endpoints.every((endpoint) => served.has(endpoint));
+
+let scim: TestScim;
+beforeAll(async () => {
+  scim = await startTestScim();
+});
+afterAll(async () => scim?.close());
+
+describe.each(idps)('$name', (idp) => {
+  const sequences = idp.sequences.filter((sequence) => runnable(endpointsOf(sequence)));
+
+  // Each sequence in a directory of its own, so that they can run side by side: an import walk
+  // sees only its own users, as in a fresh deployment.
+  it.concurrent.for(sequences.map((sequence) => [sequence.id, sequence] as const))(
+    '%s',
+    async ([, sequence], { expect }) => {
+      const result = await runSequence(sequence, await directoryFor(`${idp.id}-${sequence.id}`, idp.name));
+      expect(describeFailures(result), sequence.title).toEqual([]);
+      const counts = tally(result);
+      // A directory this small is always walked whole: nothing may go unchecked.
+      expect(counts.skip).toBe(0);
+      expect(counts.pass).toBeGreaterThan(0);
+    },
+  );
+});
+
+async function directoryFor(directoryId: string, name: string): Promise<ScimTarget> {
+  const token = generateToken();
+  await scim.runtime.directories.create(directoryId, name);
+  await scim.runtime.tokens.register(directoryId, token, { label: name });
+  return { baseUrl: `${scim.runtime.url}/${directoryId}/scim/v2`, token };
+}
