@@ -119,11 +119,11 @@ async function request(
   const checks: Check[] = [
     statuses.includes(reply.status)
       ? pass('status')
-      : fail(
-          'status',
-          statuses.length === 1 ? statuses[0] : statuses,
-          `${reply.status} ${short(reply.body)}`,
-        ),
+      : {
+          label: 'status',
+          outcome: 'fail',
+          detail: `expected ${statuses.join(' or ')}, got ${reply.status} ${short(reply.body)}`,
+        },
   ];
   for (const [name, matcher] of Object.entries(expected.headers ?? {})) {
     checks.push(
@@ -279,8 +279,7 @@ async function send(
       : auth === 'wrong'
         ? { Authorization: `Bearer scim_${randomBytes(32).toString('hex')}` }
         : {};
-  const started = performance.now();
-  const response = await fetch(url, {
+  const init: RequestInit = {
     method,
     headers: {
       Accept: 'application/scim+json',
@@ -289,8 +288,20 @@ async function send(
       ...headers,
     },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    signal: AbortSignal.timeout(60_000),
-  });
+  };
+  let started = performance.now();
+  // IdPs (Okta documents it) wait for Retry-After and try again on 429; so does the check, so that
+  // a deployment's per-directory rate limit does not read as a failure.
+  let response = await fetch(url, { ...init, signal: AbortSignal.timeout(60_000) });
+  for (let retry = 0; response.status === 429 && retry < 5; retry++) {
+    await response.arrayBuffer();
+    const seconds = Number(response.headers.get('retry-after'));
+    await new Promise((done) =>
+      setTimeout(done, Math.min(Number.isFinite(seconds) && seconds > 0 ? seconds : 1, 10) * 1000),
+    );
+    started = performance.now();
+    response = await fetch(url, { ...init, signal: AbortSignal.timeout(60_000) });
+  }
   const text = await response.text();
   const ms = performance.now() - started;
   let parsed: unknown = text === '' ? undefined : text;
@@ -315,20 +326,26 @@ function valueAt(body: unknown, path: string): unknown {
 }
 
 /**
- * The failed and skipped checks of a result, one line each, for a test message or the CLI.
+ * The failed and unchecked steps of a result, one entry per step: its name, each check that did
+ * not pass, and the request that got the answer.
  *
  * @example
- * describeFailures(result) // => ['create the user: status: expected 201, got 400 {...}']
+ * describeFailures(result)
+ * // => ['create the user\n  status: expected 201, got 400 {...}\n  request: POST /Users {...}']
  */
 export function describeFailures(result: SequenceResult): string[] {
-  return result.steps.flatMap((step) =>
-    step.checks
-      .filter((check) => check.outcome !== 'pass')
-      .map(
-        (check) =>
-          `${step.phase === 'cleanup' ? '[cleanup] ' : ''}${step.name}: ${check.label}: ${check.outcome === 'skip' ? 'not checked, ' : ''}${check.detail ?? ''}${check.outcome === 'fail' && step.request ? `\n    request: ${step.request}` : ''}`,
-      ),
-  );
+  return result.steps.flatMap((step) => {
+    const open = step.checks.filter((check) => check.outcome !== 'pass');
+    if (open.length === 0) return [];
+    const lines = open.map((check) =>
+      check.label === 'step'
+        ? `  ${check.detail}`
+        : `  ${check.label}: ${check.outcome === 'skip' ? `not checked (${check.detail})` : check.detail}`,
+    );
+    const failed = open.some((check) => check.outcome === 'fail');
+    const request = failed && step.request ? [`  request: ${step.request}`] : [];
+    return [[`${step.phase === 'cleanup' ? '[cleanup] ' : ''}${step.name}`, ...lines, ...request].join('\n')];
+  });
 }
 
 /** Number of checks by outcome. */
