@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { ensureTable } from '../local/create-table.ts';
 import { dynamoClientFor, localClientConfig, startDynamoDbLocal } from '../local/dynamodb-local.ts';
 import { documentClient } from '../shared/adapters/dynamodb/client.ts';
+import { DynamoGroupStore } from '../shared/adapters/dynamodb/group-store.ts';
 import { DynamoUserStore } from '../shared/adapters/dynamodb/user-store.ts';
 import { UserService } from '../shared/scim/users/user-service.ts';
 import { calibrate } from './users/calibration.ts';
@@ -45,7 +46,10 @@ try {
   await ensureTable(dynamoClientFor(dynamo.endpoint), TABLE);
   const meter = new Meter(new TransactionPricer(plain));
   meter.instrument(observed);
-  const bench: Bench = { meter, service: new UserService(new DynamoUserStore(observed, TABLE)) };
+  const bench: Bench = {
+    meter,
+    service: new UserService(new DynamoUserStore(observed, TABLE), new DynamoGroupStore(observed, TABLE)),
+  };
   await checkSeedMatchesStore(plain, TABLE);
   const sizeCheck = userItems('size-check', 'size-check', userBody(0, 'size'), new Date().toISOString());
   await checkSizeModel(plain, TABLE, sizeCheck);

@@ -3,64 +3,33 @@
  * cold start; each route parses, calls the UserService, and maps the result to HTTP.
  */
 import { documentClient } from '#adapters/dynamodb/client.ts';
+import { DynamoGroupStore } from '#adapters/dynamodb/group-store.ts';
 import { DynamoUserStore } from '#adapters/dynamodb/user-store.ts';
 import { tableAuth } from '#auth/table-auth.ts';
 import { ENV, requireEnv } from '#contracts/env.ts';
 import { scimResponse } from '#http/response.ts';
-import { type ScimHttpRequest, scimHandler } from '#http/scim-handler.ts';
-import { ScimError } from '#scim/errors.ts';
-import { readPaging } from '#scim/list.ts';
-import { parseAttributeList } from '#scim/projection.ts';
-import { isScimObject } from '#scim/resource.ts';
-import { type ListQuery, type UserResult, UserService } from '#scim/users/user-service.ts';
+import { scimHandler } from '#http/scim-handler.ts';
+import { idOf, listQuery, preconditionsOf, projectionOf, searchQuery } from '#http/scim-request.ts';
+import { type UserResult, UserService } from '#scim/users/user-service.ts';
 
 const tableName = requireEnv(ENV.tableName);
 const client = documentClient({ endpoint: process.env[ENV.dynamoEndpoint] || undefined });
-const users = new UserService(new DynamoUserStore(client, tableName));
+// The group store answers each user's readOnly `groups` and `groups.value` filters.
+const users = new UserService(
+  new DynamoUserStore(client, tableName),
+  new DynamoGroupStore(client, tableName),
+);
 const auth = tableAuth(client, tableName);
 
-const idOf = (request: ScimHttpRequest): string => request.pathParameters.id ?? '';
-const preconditions = (request: ScimHttpRequest) => ({
-  ifMatch: request.header('if-match'),
-  ifNoneMatch: request.header('if-none-match'),
-});
 const withEtag = (status: number, result: UserResult, extra: Record<string, string> = {}) =>
   scimResponse(status, result.resource, { ETag: result.etag, ...extra });
-
-/** GET query parameters, or the body of POST /.search (RFC 7644 §3.4.3): the same query either way. */
-function listQuery(source: Readonly<Record<string, unknown>>): ListQuery {
-  const text = (name: string): string | undefined => {
-    const value = source[name];
-    if (value === undefined || value === null) return undefined;
-    if (Array.isArray(value)) return value.join(',');
-    if (typeof value !== 'string') throw ScimError.badRequest('invalidValue', `${name} must be a string.`);
-    return value;
-  };
-  const attributes = parseAttributeList(text('attributes'));
-  const excludedAttributes = parseAttributeList(text('excludedAttributes'));
-  return {
-    ...readPaging(source.startIndex, source.count),
-    filter: text('filter'),
-    ...(attributes ? { attributes } : {}),
-    ...(excludedAttributes ? { excludedAttributes } : {}),
-  };
-}
-
-function projection(request: ScimHttpRequest) {
-  const attributes = parseAttributeList(request.query.attributes);
-  const excludedAttributes = parseAttributeList(request.query.excludedAttributes);
-  return { ...(attributes ? { attributes } : {}), ...(excludedAttributes ? { excludedAttributes } : {}) };
-}
 
 export const handler = scimHandler(
   {
     'GET /Users': async (request) =>
       scimResponse(200, await users.list(request.ctx, listQuery(request.query))),
-    'POST /Users/.search': async (request) => {
-      if (!isScimObject(request.body))
-        throw ScimError.badRequest('invalidSyntax', 'POST /.search needs a SearchRequest JSON object.');
-      return scimResponse(200, await users.list(request.ctx, listQuery(request.body)));
-    },
+    'POST /Users/.search': async (request) =>
+      scimResponse(200, await users.list(request.ctx, searchQuery(request))),
     'POST /Users': async (request) => {
       const result = await users.create(request.ctx, request.body);
       return withEtag(201, result, {
@@ -68,17 +37,22 @@ export const handler = scimHandler(
       });
     },
     'GET /Users/{id}': async (request) => {
-      const result = await users.get(request.ctx, idOf(request), projection(request), preconditions(request));
+      const result = await users.get(
+        request.ctx,
+        idOf(request),
+        projectionOf(request),
+        preconditionsOf(request),
+      );
       return 'notModified' in result
         ? scimResponse(304, undefined, { ETag: result.etag })
         : withEtag(200, result);
     },
     'PUT /Users/{id}': async (request) =>
-      withEtag(200, await users.replace(request.ctx, idOf(request), request.body, preconditions(request))),
+      withEtag(200, await users.replace(request.ctx, idOf(request), request.body, preconditionsOf(request))),
     'PATCH /Users/{id}': async (request) =>
-      withEtag(200, await users.patch(request.ctx, idOf(request), request.body, preconditions(request))),
+      withEtag(200, await users.patch(request.ctx, idOf(request), request.body, preconditionsOf(request))),
     'DELETE /Users/{id}': async (request) => {
-      await users.delete(request.ctx, idOf(request), preconditions(request));
+      await users.delete(request.ctx, idOf(request), preconditionsOf(request));
       return scimResponse(204);
     },
   },

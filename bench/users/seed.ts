@@ -15,6 +15,7 @@ import {
   type DynamoDBDocumentClient,
   QueryCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { DynamoGroupStore } from '../../shared/adapters/dynamodb/group-store.ts';
 import { toUserItem } from '../../shared/adapters/dynamodb/user-item.ts';
 import { DynamoUserStore } from '../../shared/adapters/dynamodb/user-store.ts';
 import type { StoredUser } from '../../shared/ports/user-store.ts';
@@ -120,10 +121,14 @@ export async function checkSeedMatchesStore(
 ): Promise<void> {
   const id = randomUUID();
   const now = new Date('2026-01-01T00:00:00.000Z');
-  const service = new UserService(new DynamoUserStore(client, tableName), {
-    newId: () => id,
-    clock: () => now,
-  });
+  const service = new UserService(
+    new DynamoUserStore(client, tableName),
+    new DynamoGroupStore(client, tableName),
+    {
+      newId: () => id,
+      clock: () => now,
+    },
+  );
   await service.create(contextFor('seed-check-service'), userBody(7, 'check'));
   await batchWrite(client, tableName, [
     ...userItems('seed-check-seed', id, userBody(7, 'check'), now.toISOString()),

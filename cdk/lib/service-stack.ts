@@ -40,6 +40,7 @@ export interface ServiceResources {
  */
 const tableAccess: Readonly<Record<ScimFunctionName, TableAccess>> = {
   users: 'readWrite',
+  groups: 'readWrite',
   // Discovery serves static documents, but authenticates and throttles the caller like every
   // endpoint: reads of the token or directory record, updates of last-used and the rate window.
   discovery: 'authenticate',

@@ -10,8 +10,9 @@ import { envelopeShape, groupSnapshotSchema, userSnapshotSchema } from './envelo
 export const EVENT_SOURCE = 'scim.directory';
 
 /**
- * The most members one group.member.* event lists. A PATCH adding 5,000 members becomes ten
- * events of 500 (each well under 256 KB), numbered by `part`, all with the group's sequence.
+ * The most members one group.member.* event may list (each event stays well under 256 KB). The
+ * store writes a membership change in parts of at most a few dozen members (one DynamoDB
+ * transaction each), numbered by `part`, all with the group's sequence.
  */
 export const MAX_MEMBERS_PER_EVENT = 500;
 
@@ -54,19 +55,21 @@ export const eventSchemas = {
     'user.deleted',
     'A leaver: the user was deleted; the snapshot is its last state.',
   ),
-  'group.created': groupEvent('group.created', 'A group was created. Emitted once Groups are served.'),
-  'group.updated': groupEvent(
-    'group.updated',
-    'A group attribute (not its members) changed. Emitted once Groups are served.',
-  ).extend({ changedAttributes: z.array(z.string()).min(1) }),
-  'group.deleted': groupEvent('group.deleted', 'A group was deleted. Emitted once Groups are served.'),
-  'group.member.added': memberEvent(
-    'group.member.added',
-    'Members joined a group (chunked by part). Emitted once Groups are served.',
+  'group.created': groupEvent(
+    'group.created',
+    'A group was created; its initial members follow as group.member.added with the same sequence.',
   ),
+  'group.updated': groupEvent('group.updated', 'A group attribute (not its members) changed.').extend({
+    changedAttributes: z.array(z.string()).min(1),
+  }),
+  'group.deleted': groupEvent(
+    'group.deleted',
+    'A group was deleted, and with it every membership (no group.member.removed per member).',
+  ),
+  'group.member.added': memberEvent('group.member.added', 'Members joined a group (in parts).'),
   'group.member.removed': memberEvent(
     'group.member.removed',
-    'Members left a group (chunked by part). Emitted once Groups are served.',
+    'Members left a group (in parts), including a deleted user leaving each of its groups.',
   ),
 } as const;
 

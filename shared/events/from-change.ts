@@ -6,9 +6,9 @@
 import { createHash } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import { z } from 'zod';
-import type { EventType, UserEvent } from './catalogue.ts';
+import type { EventOf, EventType, LifecycleEvent, UserEvent } from './catalogue.ts';
 import { actorSchema } from './envelope.ts';
-import { userSnapshot } from './snapshot.ts';
+import { groupSnapshot, userSnapshot } from './snapshot.ts';
 
 /** An item change with the images already unmarshalled to plain objects. */
 export interface ItemChange {
@@ -38,32 +38,86 @@ const tombstoneItem = z.object({
 });
 type UserItemFields = z.infer<typeof userItem>;
 
+/** The fields of a GROUP# item the derivation reads (layout in shared/adapters/dynamodb/group-item.ts). */
+const groupItem = userItem.extend({ type: z.literal('Group') });
+/** The fields of a TOMBSTONE#GROUP# item, written in the transaction that deletes the group. */
+const groupTombstoneItem = tombstoneItem.extend({ type: z.literal('GroupTombstone') });
+/** One part of a group version's membership change, written with the membership items themselves. */
+const membershipChangeItem = z.object({
+  type: z.literal('MembershipChange'),
+  directoryId: z.string(),
+  groupId: z.string(),
+  version: z.number().int().positive(),
+  kind: z.enum(['added', 'removed']),
+  members: z.array(z.string()).min(1),
+  part: z.number().int().positive(),
+  parts: z.number().int().positive(),
+  occurredAt: z.string(),
+  actor: actorSchema,
+  displayName: z.string(),
+  externalId: z.string().optional(),
+});
+
 /**
  * The item types whose changes can mean an event. The stream trigger is filtered on these, so the
- * relay is not invoked for the many writes that can never be one (rate windows, bookmarks, tokens).
+ * relay is not invoked for the many writes that can never be one (rate windows, bookmarks, tokens,
+ * membership items: their MembershipChange says what changed, once per part rather than per member).
  */
-export const LIFECYCLE_ITEM_TYPES = ['User', 'UserTombstone'] as const;
+export const LIFECYCLE_ITEM_TYPES = [
+  'User',
+  'UserTombstone',
+  'Group',
+  'GroupTombstone',
+  'MembershipChange',
+] as const;
 
 /**
  * The events one item change means:
  * - a User inserted: user.created;
  * - a User modified: user.deactivated / user.reactivated when active flipped, and user.updated
- *   when anything else changed (both when both did);
+ *   when anything else changed (both when both did); nothing when the version did not move (the
+ *   `deleting` mark of a delete in progress);
  * - a UserTombstone inserted: user.deleted (the removal of the USER# item itself means nothing
- *   more: the tombstone of the same transaction carries who deleted and when);
- * - anything else (claims, index entries, counters, tokens, bookmarks): nothing.
+ *   more: the tombstone of the same transaction carries who deleted and when, and the groups);
+ * - a Group inserted: group.created; modified with a new version and other attributes:
+ *   group.updated (a new version with the same attributes is a membership change, whose
+ *   MembershipChange items speak for it; the `deleting` mark keeps the version: nothing);
+ * - a GroupTombstone inserted: group.deleted;
+ * - a MembershipChange inserted: group.member.added or group.member.removed, one per part;
+ * - anything else (claims, index entries, membership items, counters, tokens, bookmarks): nothing.
  *
  * @example
  * eventsFromChange({ oldImage: undefined, newImage: userItemImage });
  * // [{ type: 'user.created', eventId: '…', sequence: 1, user: { id, userName, active: true, … }, … }]
  */
-export function eventsFromChange(change: ItemChange): UserEvent[] {
+export function eventsFromChange(change: ItemChange): LifecycleEvent[] {
   const { oldImage, newImage } = change;
-  if (newImage?.type === 'UserTombstone' && oldImage === undefined) {
-    const item = tombstoneItem.parse(newImage);
-    return [userEvent('user.deleted', item, item.deletedAt)];
+  switch (newImage?.type) {
+    case 'User':
+      return userEvents(oldImage, newImage);
+    case 'UserTombstone': {
+      if (oldImage !== undefined) return [];
+      const item = tombstoneItem.parse(newImage);
+      return [userEvent('user.deleted', item, item.deletedAt)];
+    }
+    case 'Group':
+      return groupEvents(oldImage, newImage);
+    case 'GroupTombstone': {
+      if (oldImage !== undefined) return [];
+      const item = groupTombstoneItem.parse(newImage);
+      return [groupEvent('group.deleted', item, item.deletedAt)];
+    }
+    case 'MembershipChange':
+      return oldImage === undefined ? [memberEvent(membershipChangeItem.parse(newImage))] : [];
+    default:
+      return [];
   }
-  if (newImage?.type !== 'User') return [];
+}
+
+function userEvents(
+  oldImage: Record<string, unknown> | undefined,
+  newImage: Record<string, unknown>,
+): UserEvent[] {
   const next = userItem.parse(newImage);
   if (oldImage?.type !== 'User') return [userEvent('user.created', next, next.lastModified)];
 
@@ -83,6 +137,66 @@ export function eventsFromChange(change: ItemChange): UserEvent[] {
     events.push({ ...updated, type: 'user.updated', changedAttributes });
   }
   return events;
+}
+
+type GroupItemFields = z.infer<typeof groupItem>;
+
+function groupEvents(
+  oldImage: Record<string, unknown> | undefined,
+  newImage: Record<string, unknown>,
+): LifecycleEvent[] {
+  const next = groupItem.parse(newImage);
+  if (oldImage?.type !== 'Group') return [groupEvent('group.created', next, next.lastModified)];
+  const previous = groupItem.parse(oldImage);
+  if (previous.version >= next.version) return [];
+  const changedAttributes = changedAttributesOf(
+    parseResource(previous.resource),
+    parseResource(next.resource),
+  );
+  if (changedAttributes.length === 0) return [];
+  return [
+    { ...groupEvent('group.updated', next, next.lastModified), type: 'group.updated', changedAttributes },
+  ];
+}
+
+type SimpleGroupEventType = 'group.created' | 'group.deleted';
+
+function groupEvent(
+  type: SimpleGroupEventType | 'group.updated',
+  item: Pick<GroupItemFields, 'directoryId' | 'id' | 'resource' | 'version' | 'actor'>,
+  occurredAt: string,
+): EventOf<SimpleGroupEventType> {
+  return {
+    // group.updated is completed with its changedAttributes by the caller.
+    type: type as SimpleGroupEventType,
+    eventId: eventIdOf(item.directoryId, 'Group', item.id, item.version, type),
+    directoryId: item.directoryId,
+    occurredAt,
+    sequence: item.version,
+    actor: item.actor,
+    group: groupSnapshot(item.id, parseResource(item.resource)),
+  };
+}
+
+/**
+ * One part of a membership change. Its id counts the part: the parts of one change share the
+ * group's version (their sequence) and type, and must still be told apart.
+ */
+function memberEvent(
+  item: z.infer<typeof membershipChangeItem>,
+): EventOf<'group.member.added'> | EventOf<'group.member.removed'> {
+  const type = item.kind === 'added' ? 'group.member.added' : 'group.member.removed';
+  return {
+    type,
+    eventId: eventIdOf(item.directoryId, 'Group', item.groupId, item.version, type, item.part),
+    directoryId: item.directoryId,
+    occurredAt: item.occurredAt,
+    sequence: item.version,
+    actor: item.actor,
+    group: groupSnapshot(item.groupId, item),
+    members: item.members.map((value) => ({ value, type: 'User' as const })),
+    part: { index: item.part, count: item.parts },
+  };
 }
 
 /**

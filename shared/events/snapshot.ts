@@ -4,7 +4,7 @@
  * built because an optional attribute had an unexpected shape, so such a value is left out.
  */
 import { ENTERPRISE_USER_SCHEMA } from '../scim/schema/user.ts';
-import type { UserSnapshot } from './envelope.ts';
+import type { GroupSnapshot, UserSnapshot } from './envelope.ts';
 
 type Json = Record<string, unknown>;
 
@@ -74,6 +74,23 @@ export function userSnapshot(id: string, resource: Json): UserSnapshot {
     ...(name ? { name } : {}),
     ...(enterprise ? { enterprise } : {}),
     ...(groups.length > 0 ? { groups } : {}),
+  };
+}
+
+/**
+ * The snapshot of a group from its id and SCIM resource (or the copies a MembershipChange item
+ * keeps): name and externalId, never members (membership events list the members they are about).
+ *
+ * @example
+ * groupSnapshot('e1f2a3b4', { schemas: [...], displayName: 'Engineering', externalId: 'eng' });
+ * // { id: 'e1f2a3b4', displayName: 'Engineering', externalId: 'eng' }
+ */
+export function groupSnapshot(id: string, resource: Json): GroupSnapshot {
+  const externalId = text(resource.externalId);
+  return {
+    id,
+    displayName: text(resource.displayName) ?? '',
+    ...(externalId !== undefined ? { externalId } : {}),
   };
 }
 

@@ -44,6 +44,8 @@ export interface UserStore {
     actor: Actor,
   ): Promise<StoredUser>;
   get(directoryId: string, id: string): Promise<StoredUser | undefined>;
+  /** The users among `ids` that exist, in no particular order: one batched read per 100 ids. */
+  getMany(directoryId: string, ids: readonly string[]): Promise<StoredUser[]>;
   /**
    * Replaces the resource if its version is still `expectedVersion`.
    * Throws VersionConflict when it moved on, ScimError 404 when it is gone, 409 on userName.

@@ -1,10 +1,10 @@
 import { MAX_RESULTS } from './list.ts';
 import type { ScimObject } from './resource.ts';
 import type { SchemaDefinition } from './schema/attribute.ts';
-import { type ResourceType, userResourceType } from './schema/resource-type.ts';
+import { groupResourceType, type ResourceType, userResourceType } from './schema/resource-type.ts';
 
 /** The resource types this service serves. Discovery advertises these and nothing else. */
-export const servedResourceTypes: readonly ResourceType[] = [userResourceType];
+export const servedResourceTypes: readonly ResourceType[] = [userResourceType, groupResourceType];
 
 export const servedSchemas: readonly SchemaDefinition[] = servedResourceTypes.flatMap((type) => [
   type.schema,

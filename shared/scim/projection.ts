@@ -63,6 +63,35 @@ export function projectResource(
   return visible;
 }
 
+/**
+ * Whether a resource projected this way shows the core attribute `attribute`, so that a value
+ * stored apart from the resource (a group's members, a user's groups) is read only when it will
+ * be shown.
+ *
+ * @example
+ * includesAttribute(groupResourceType, { excludedAttributes: ['members'] }, 'members') // => false
+ * includesAttribute(groupResourceType, { attributes: ['members.value'] }, 'members') // => true
+ */
+export function includesAttribute(
+  resourceType: ResourceType,
+  projection: Projection,
+  attribute: string,
+): boolean {
+  const definition = definitionsOf(resourceType, undefined).find(
+    (candidate) => candidate.name.toLowerCase() === attribute.toLowerCase(),
+  );
+  if (!definition || definition.returned === 'never') return false;
+  if (definition.returned === 'always') return true;
+  const names = (selector: Selector) => !selector.extension && selector.attribute === definition.name;
+  if (projection.attributes) return toSelectors(resourceType, projection.attributes).some(names);
+  if (projection.excludedAttributes) {
+    return !toSelectors(resourceType, projection.excludedAttributes).some(
+      (selector) => names(selector) && !selector.subAttribute,
+    );
+  }
+  return definition.returned !== 'request';
+}
+
 function definitionsOf(
   resourceType: ResourceType,
   extension: string | undefined,

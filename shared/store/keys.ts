@@ -49,11 +49,66 @@ export const keys = {
     pk: pk(directoryId),
     sk: `RATE#${epochSecond}`,
   }),
+  group: (directoryId: string, id: string) => ({ pk: pk(directoryId), sk: `GROUP#${id}` }),
+  groupPrefix: 'GROUP#',
+  /** Written when a group is deleted: what was deleted, when, by which credential. */
+  groupTombstone: (directoryId: string, id: string) => ({ pk: pk(directoryId), sk: `TOMBSTONE#GROUP#${id}` }),
+  /**
+   * displayName is unique per directory and case-insensitive for groups (IdPs match groups on it),
+   * so its claim also answers `displayName eq` with one GetItem.
+   */
+  groupDisplayNameClaim: (directoryId: string, displayName: string) => ({
+    pk: pk(directoryId),
+    sk: `UNIQUE#Group#displayName#${keyValue(displayName.toLowerCase())}`,
+  }),
+  /** Group index entries live under their own prefix, apart from the users' `IDX#externalId#…`. */
+  groupIndexPrefix: (attribute: GroupIndexedAttribute, value: string) =>
+    `IDX#Group#${attribute}#${keyValue(value)}#`,
+  groupIndexEntry: (directoryId: string, attribute: GroupIndexedAttribute, value: string, id: string) => ({
+    pk: pk(directoryId),
+    sk: `${keys.groupIndexPrefix(attribute, value)}${id}`,
+  }),
+  /** One item per (group, member): a group's members are a Query, a membership check a GetItem. */
+  memberPrefix: (groupId: string) => `MEMBER#${keyValue(groupId)}#`,
+  member: (directoryId: string, groupId: string, userId: string) => ({
+    pk: pk(directoryId),
+    sk: `${keys.memberPrefix(groupId)}${keyValue(userId)}`,
+  }),
+  /** The same membership seen from the user: a user's groups are a Query. */
+  membershipPrefix: (userId: string) => `MEMBEROF#${keyValue(userId)}#`,
+  membership: (directoryId: string, userId: string, groupId: string) => ({
+    pk: pk(directoryId),
+    sk: `${keys.membershipPrefix(userId)}${keyValue(groupId)}`,
+  }),
+  /** Sharded count of a group's members, updated in the transactions that write the member items. */
+  memberCounterPrefix: (groupId: string) => `MEMBERCOUNT#${keyValue(groupId)}#`,
+  memberCounterShard: (directoryId: string, groupId: string, shard: number) => ({
+    pk: pk(directoryId),
+    sk: `${keys.memberCounterPrefix(groupId)}${shard}`,
+  }),
+  /**
+   * One part of a membership change of a group version, for the stream relay (removed by TTL).
+   * The version is zero-padded so a group's changes sort in the order they were made.
+   */
+  membershipChangePrefix: (groupId: string) => `MEMBERSHIP#${keyValue(groupId)}#`,
+  membershipChange: (
+    directoryId: string,
+    groupId: string,
+    version: number,
+    kind: 'added' | 'removed',
+    part: number,
+  ) => ({
+    pk: pk(directoryId),
+    sk: `${keys.membershipChangePrefix(groupId)}${String(version).padStart(12, '0')}#${kind}#${String(part).padStart(5, '0')}`,
+  }),
   pageBookmark: (directoryId: string, query: string, startIndex: number) => ({
     pk: pk(directoryId),
     sk: `PAGE#${query}#${startIndex}`,
   }),
 } as const;
+
+/** Group attributes answered from index entries (displayName is answered by its claim). externalId is caseExact. */
+export type GroupIndexedAttribute = 'externalId';
 
 /** Attributes answered from index entries, with the case rule each follows. */
 export type IndexedAttribute = 'externalId' | 'emails.value';

@@ -12,17 +12,28 @@
  * | DIR#{dir}   | USER#{id}                            | a user (SCIM JSON, version, timestamps)      |
  * | DIR#{dir}   | UNIQUE#userName#{key(lower(userName))} | claims the userName (transactional uniqueness) |
  * | DIR#{dir}   | IDX#{attr}#{key(value)}#{id}         | index entry for externalId and emails.value  |
- * | DIR#{dir}   | COUNT#User#{shard}                   | sharded resource counter (totalResults)       |
+ * | DIR#{dir}   | COUNT#User#{shard}, COUNT#Group#{shard} | sharded resource counter (totalResults)    |
+ * | DIR#{dir}   | TOMBSTONE#USER#{id}                  | a deleted user: what, when, by whom, its groups |
+ * | DIR#{dir}   | GROUP#{id}                           | a group (SCIM JSON without members, version) |
+ * | DIR#{dir}   | UNIQUE#Group#displayName#{key(lower(name))} | claims the displayName; answers `displayName eq` |
+ * | DIR#{dir}   | IDX#Group#externalId#{key(value)}#{id} | index entry for a group's externalId       |
+ * | DIR#{dir}   | MEMBER#{key(group)}#{key(user)}      | a membership, seen from the group            |
+ * | DIR#{dir}   | MEMBEROF#{key(user)}#{key(group)}    | the same membership, seen from the user      |
+ * | DIR#{dir}   | MEMBERCOUNT#{key(group)}#{shard}     | sharded member count of a group              |
+ * | DIR#{dir}   | MEMBERSHIP#{key(group)}#{version}#{added/removed}#{part} | one part of a membership change, for the stream (TTL 7 days) |
+ * | DIR#{dir}   | TOMBSTONE#GROUP#{id}                 | a deleted group: what, when, by whom         |
  * | DIR#{dir}   | PAGE#{query}#{startIndex}            | paging bookmark (transient, TTL)             |
  * | DIR#{dir}   | RATE#{epochSecond}                   | request count of one second (transient, TTL) |
  *
- * Index entries live in the base table and are written in the same transaction as the user, so
- * look-ups are strongly consistent and need no GSI.
+ * Index entries live in the base table and are written in the same transaction as the user or
+ * group, so look-ups are strongly consistent and need no GSI. The two membership items, the
+ * member counter and the MembershipChange item are written in one transaction too, so a group of
+ * any size changes by O(members changed) and its count is exact.
  */
 export const directoryTable = {
   partitionKey: { name: 'pk', type: 'S' },
   sortKey: { name: 'sk', type: 'S' },
-  /** Transient items (paging bookmarks, rate windows) carry this epoch-seconds attribute. */
+  /** Transient items (paging bookmarks, rate windows, membership changes) carry this epoch-seconds attribute. */
   timeToLiveAttribute: 'expiresAt',
   stream: 'NEW_AND_OLD_IMAGES',
   billingMode: 'PAY_PER_REQUEST',

@@ -3,6 +3,10 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
 import { ScimConnector } from '../../cdk/index.ts';
+import { scimFunctions } from '../../shared/contracts/routes.ts';
+
+/** The SCIM functions and the stream relay. */
+const FUNCTIONS = Object.keys(scimFunctions).length + 1;
 
 /** A team's own app: no cdk.json flags of ours, bundling skipped to stay offline. */
 function embed(props: ConstructorParameters<typeof ScimConnector>[2]) {
@@ -22,9 +26,10 @@ describe('ScimConnector, embedded in a fresh stack', () => {
     template.resourceCountIs('AWS::SQS::Queue', 1);
     template.resourceCountIs('AWS::ApiGateway::RestApi', 1);
     template.resourceCountIs('AWS::ApiGateway::Account', 0);
-    template.resourceCountIs('AWS::Lambda::Function', 3);
+    template.resourceCountIs('AWS::Lambda::Function', FUNCTIONS);
     template.resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 8);
+    // One per function, plus API 5XX rate, auth failures, relay iterator age, relay failures queued, events not published.
+    template.resourceCountIs('AWS::CloudWatch::Alarm', FUNCTIONS + 5);
     template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
     template.hasResourceProperties('AWS::ApiGateway::Stage', { StageName: 'prod' });
     expect(stack.resolve(scim.api.baseUrlTemplate)).toBeDefined();

@@ -76,7 +76,15 @@ describe('lifecycle events infrastructure', () => {
     service.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       FilterCriteria: {
         Filters: [
-          { Pattern: JSON.stringify({ dynamodb: { NewImage: { type: { S: ['User', 'UserTombstone'] } } } }) },
+          {
+            Pattern: JSON.stringify({
+              dynamodb: {
+                NewImage: {
+                  type: { S: ['User', 'UserTombstone', 'Group', 'GroupTombstone', 'MembershipChange'] },
+                },
+              },
+            }),
+          },
         ],
       },
     });

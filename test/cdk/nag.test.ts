@@ -103,9 +103,11 @@ describe('acknowledgements', () => {
         'AwsSolutions-APIG3 @ scim-dev-service/Scim/Api',
         // Node.js 22 pinned.
         'AwsSolutions-L1 @ scim-dev-service/Users/Function',
+        'AwsSolutions-L1 @ scim-dev-service/Groups/Function',
         'AwsSolutions-L1 @ scim-dev-service/Discovery/Function',
         // X-Ray write actions have no resource-level permissions.
         'AwsSolutions-IAM5[Resource::*] @ scim-dev-service/Users/Role',
+        'AwsSolutions-IAM5[Resource::*] @ scim-dev-service/Groups/Role',
         'AwsSolutions-IAM5[Resource::*] @ scim-dev-service/Discovery/Role',
         'AwsSolutions-IAM5[Resource::*] @ scim-dev-service/EventRelay/Relay/Role',
         'AwsSolutions-L1 @ scim-dev-service/EventRelay/Relay/Function',

@@ -83,7 +83,7 @@ describe('alarms', () => {
     minimal.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'LifecycleEventsNotPublished' });
   });
 
-  it.each(['Users', 'Discovery', 'Relay'])('alarms on errors of the %s function', (name) => {
+  it.each(['Users', 'Groups', 'Discovery', 'Relay'])('alarms on errors of the %s function', (name) => {
     const alarms = alarmNamed(minimal, new RegExp(`^The ${name} function failed`));
     expect(alarms).toHaveLength(1);
     expect(alarms[0]?.Properties).toMatchObject({
@@ -95,7 +95,7 @@ describe('alarms', () => {
 
   it('treats missing data as fine, and notifies nobody without a target', () => {
     const alarms = Object.values(minimal.findResources('AWS::CloudWatch::Alarm'));
-    expect(alarms).toHaveLength(8);
+    expect(alarms).toHaveLength(9);
     for (const alarm of alarms) {
       expect(alarm.Properties.TreatMissingData).toBe('notBreaching');
       expect(alarm.Properties.AlarmActions).toBeUndefined();
@@ -192,7 +192,7 @@ describe('the full configuration', () => {
       SSESpecification: { SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: Match.anyValue() },
     });
     const policies = JSON.stringify(service.findResources('AWS::IAM::Policy'));
-    for (const role of ['UsersRole', 'DiscoveryRole', 'RelayRole'])
+    for (const role of ['UsersRole', 'GroupsRole', 'DiscoveryRole', 'RelayRole'])
       expect(
         Object.values(service.findResources('AWS::IAM::Policy')).some(
           (policy) =>

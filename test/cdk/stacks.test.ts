@@ -87,21 +87,26 @@ describe('service stack: the SCIM functions', () => {
     expect(imported(variables[ENV.tableName])).toEqual({ Ref: tableId });
   });
 
-  it('lets the users function read and write the table, and nothing else', () => {
-    const statements = dynamoStatementsOf('users');
-    expect(statements.length).toBeGreaterThan(0);
-    for (const statement of statements) expect(imported(statement.Resource)).toEqual(tableArn());
-    const actions = statements.flatMap((statement) => [statement.Action].flat());
-    expect(actions).toEqual(
-      expect.arrayContaining([
-        'dynamodb:GetItem',
-        'dynamodb:Query',
-        'dynamodb:PutItem',
-        'dynamodb:DeleteItem',
-      ]),
-    );
-    expect(actions).toEqual(expect.arrayContaining(['dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem']));
-  });
+  it.each(['users', 'groups'] as const)(
+    'lets the %s function read and write the table, and nothing else',
+    (name) => {
+      // Groups: memberships are items of their own, written in transactions with the group; users:
+      // a user's delete removes its memberships.
+      const statements = dynamoStatementsOf(name);
+      expect(statements.length).toBeGreaterThan(0);
+      for (const statement of statements) expect(imported(statement.Resource)).toEqual(tableArn());
+      const actions = statements.flatMap((statement) => [statement.Action].flat());
+      expect(actions).toEqual(
+        expect.arrayContaining([
+          'dynamodb:GetItem',
+          'dynamodb:Query',
+          'dynamodb:PutItem',
+          'dynamodb:DeleteItem',
+        ]),
+      );
+      expect(actions).toEqual(expect.arrayContaining(['dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem']));
+    },
+  );
 
   it('lets the discovery function only authenticate and throttle by key', () => {
     // Discovery documents are static, but the caller is authenticated and throttled like
@@ -128,7 +133,7 @@ describe('service stack: the SCIM functions', () => {
 
   it('gives every log group the configured retention', () => {
     const groups = Object.values(service.findResources('AWS::Logs::LogGroup'));
-    expect(groups).toHaveLength(5); // three functions (users, discovery, event relay), API access and execution logs
+    expect(groups).toHaveLength(6); // four functions (users, groups, discovery, event relay), API access and execution logs
     for (const group of groups) expect(group.Properties.RetentionInDays).toBe(retentionDays);
   });
 });

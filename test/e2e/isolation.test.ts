@@ -5,18 +5,29 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateToken } from '../../shared/adapters/dynamodb/token-store.ts';
 import { SCIM_BASE, type ScimRoute, scimRoutes } from '../../shared/contracts/routes.ts';
-import { ERROR_SCHEMA, entraUser, PATCH_OP, startTestScim, type TestScim } from '../support/scim-client.ts';
+import {
+  ERROR_SCHEMA,
+  entraUser,
+  GROUP_SCHEMA,
+  PATCH_OP,
+  startTestScim,
+  type TestScim,
+} from '../support/scim-client.ts';
 
 /** Collections whose ids are fixed definitions, the same in every directory rather than data. */
 const DEFINITIONS = new Set(['ServiceProviderConfig', 'ResourceTypes', 'Schemas']);
 /** A userName that exists in directory A only: filters in B must find nothing. */
 const ONLY_IN_A = 'only-in-a@a.example';
+/** A group displayName that exists in directory A only. */
+const GROUP_ONLY_IN_A = 'Only in A';
 
 let scim: TestScim;
 const B = 'tenant-b';
 let tokenB: string;
 let userA: { id: string; userName: string; body: unknown };
 let userB: { id: string };
+let groupA: { id: string; displayName: string; body: unknown };
+let groupB: { id: string };
 
 beforeAll(async () => {
   scim = await startTestScim();
@@ -27,10 +38,22 @@ beforeAll(async () => {
   userA = { id: createdA.body.id, userName: 'ada@a.example', body: createdA.body };
   await scim.request('POST', '/Users', entraUser(ONLY_IN_A));
   userB = (await call(B, tokenB, 'POST', '/Users', entraUser('bob@b.example'))).body;
+  const createdGroupA = await scim.request('POST', '/Groups', {
+    schemas: [GROUP_SCHEMA],
+    displayName: 'Engineering',
+    members: [{ value: userA.id }],
+  });
+  groupA = { id: createdGroupA.body.id, displayName: 'Engineering', body: createdGroupA.body };
+  await scim.request('POST', '/Groups', { schemas: [GROUP_SCHEMA], displayName: GROUP_ONLY_IN_A });
+  groupB = (await call(B, tokenB, 'POST', '/Groups', { schemas: [GROUP_SCHEMA], displayName: 'Sales' })).body;
+  // As A's user now reads: a member of A's group.
+  userA.body = (await scim.request('GET', `/Users/${userA.id}`)).body;
+  expect(userA.body).toMatchObject({ groups: [{ value: groupA.id }] });
 });
 afterAll(async () => {
-  // Nothing any request in B did touched A's user.
+  // Nothing any request in B did touched A's user or group, nor A's memberships.
   expect((await scim.request('GET', `/Users/${userA.id}`)).body).toEqual(userA.body);
+  expect((await scim.request('GET', `/Groups/${groupA.id}`)).body).toEqual(groupA.body);
   await scim.close();
 });
 
@@ -50,19 +73,54 @@ async function call(directoryId: string, token: string, method: string, path: st
 const collectionOf = (route: ScimRoute) => route.resource.slice(SCIM_BASE.length).split('/')[1] ?? '';
 const label = (route: ScimRoute) => `${route.method} ${route.resource.slice(SCIM_BASE.length)}`;
 
+/**
+ * Per collection of directory data: a filter that finds something in A only, and a body the
+ * route accepts (named like A's resource), so that a refusal can only come from isolation.
+ */
+const collections: Record<string, { onlyInA: () => string; body: (route: ScimRoute) => unknown }> = {
+  Users: {
+    onlyInA: () => `userName eq "${ONLY_IN_A}"`,
+    body: (route) =>
+      route.method === 'PATCH'
+        ? { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'displayName', value: 'Hijacked' }] }
+        : entraUser(userA.userName),
+  },
+  Groups: {
+    onlyInA: () => `displayName eq "${GROUP_ONLY_IN_A}" or members[value eq "${userA.id}"]`,
+    // A's user as a member: refused in B (not a user of B), and never added to A's group.
+    body: (route) =>
+      route.method === 'PATCH'
+        ? {
+            schemas: [PATCH_OP],
+            Operations: [
+              { op: 'replace', path: 'displayName', value: 'Hijacked' },
+              { op: 'remove', path: 'members' },
+            ],
+          }
+        : { schemas: [GROUP_SCHEMA], displayName: groupA.displayName },
+  },
+};
+
+function fixturesOf(route: ScimRoute) {
+  const fixtures = collections[collectionOf(route)];
+  if (!fixtures)
+    throw new Error(`No fixture of directory A for ${label(route)}: add one to isolation.test.ts`);
+  return fixtures;
+}
+
 /** A request body the route accepts, so that a refusal can only come from isolation. */
-function bodyFor(route: ScimRoute, userName: string): unknown {
-  if (route.resource.endsWith('/.search')) return { filter: `userName eq "${ONLY_IN_A}"` };
-  if (route.method === 'POST' || route.method === 'PUT') return entraUser(userName);
-  if (route.method === 'PATCH')
-    return { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'displayName', value: 'Hijacked' }] };
-  return undefined;
+function bodyFor(route: ScimRoute): unknown {
+  if (DEFINITIONS.has(collectionOf(route))) return undefined;
+  const fixtures = fixturesOf(route);
+  if (route.resource.endsWith('/.search')) return { filter: fixtures.onlyInA() };
+  return ['POST', 'PUT', 'PATCH'].includes(route.method) ? fixtures.body(route) : undefined;
 }
 
 /** An id of directory A's data in the route's collection; a new collection must add its own. */
 function idOfA(route: ScimRoute): string {
   const collection = collectionOf(route);
   if (collection === 'Users') return userA.id;
+  if (collection === 'Groups') return groupA.id;
   if (DEFINITIONS.has(collection))
     return collection === 'Schemas' ? 'urn:ietf:params:scim:schemas:core:2.0:User' : 'User';
   throw new Error(`No fixture of directory A for ${label(route)}: add one to isolation.test.ts`);
@@ -75,7 +133,7 @@ describe.each(scimRoutes.map((route) => [label(route), route] as const))('%s', (
   };
 
   it("refuses directory A's token on directory B with 401, WWW-Authenticate and a SCIM error", async () => {
-    const reply = await call(B, scim.runtime.token, route.method, path(), bodyFor(route, 'x@a.example'));
+    const reply = await call(B, scim.runtime.token, route.method, path(), bodyFor(route));
     expect(reply.status).toBe(401);
     expect(reply.headers.get('www-authenticate')).toMatch(/^Bearer/);
     expect(reply.body).toMatchObject({ schemas: [ERROR_SCHEMA], status: '401' });
@@ -83,7 +141,7 @@ describe.each(scimRoutes.map((route) => [label(route), route] as const))('%s', (
 
   it("never shows or changes directory A's data through directory B", async () => {
     const collection = collectionOf(route);
-    const reply = await call(B, tokenB, route.method, path(), bodyFor(route, userA.userName));
+    const reply = await call(B, tokenB, route.method, path(), bodyFor(route));
     if (DEFINITIONS.has(collection)) {
       // Definitions are the same everywhere and hold no directory data.
       expect(reply.status).toBe(200);
@@ -94,18 +152,16 @@ describe.each(scimRoutes.map((route) => [label(route), route] as const))('%s', (
       return;
     }
     // Collection routes: a filter or a listing in B never returns A's resources, and a create
-    // in B with A's userName is a new resource of B (userName is unique per directory).
+    // in B with A's userName (or group displayName) is a new resource of B (unique per directory).
     expect(JSON.stringify(reply.body)).not.toContain(userA.id);
+    expect(JSON.stringify(reply.body)).not.toContain(groupA.id);
     if (route.method === 'GET') {
-      const filtered = await call(
-        B,
-        tokenB,
-        'GET',
-        `${path()}?filter=${encodeURIComponent(`userName eq "${ONLY_IN_A}"`)}`,
-      );
+      const onlyInA = fixturesOf(route).onlyInA();
+      const filtered = await call(B, tokenB, 'GET', `${path()}?filter=${encodeURIComponent(onlyInA)}`);
       expect(filtered.body.totalResults).toBe(0);
       const all = await call(B, tokenB, 'GET', path());
-      expect(all.body.Resources.map((resource: { id: string }) => resource.id)).toContain(userB.id);
+      const ownId = collectionOf(route) === 'Groups' ? groupB.id : userB.id;
+      expect(all.body.Resources.map((resource: { id: string }) => resource.id)).toContain(ownId);
     } else if (route.resource.endsWith('/.search')) {
       expect(reply.body.totalResults).toBe(0);
     } else {

@@ -23,6 +23,10 @@ export interface UserItem {
   /** The sort keys of this user's userName claim and index entries, so an update knows what to remove. */
   claimSk: string;
   indexSks: string[];
+  /** Set while a delete removes the user's group memberships. */
+  deleting?: true;
+  /** While deleting: the groups the user was in, kept for its tombstone should the delete be resumed. */
+  formerGroups?: { id: string; displayName: string }[];
 }
 
 export interface TombstoneItem {
@@ -81,5 +85,6 @@ export function fromUserItem(item: Record<string, unknown>): StoredUser {
     version: Number(item.version),
     created: String(item.created),
     lastModified: String(item.lastModified),
+    ...(item.deleting === true ? { deleting: true } : {}),
   };
 }

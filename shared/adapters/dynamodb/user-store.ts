@@ -6,13 +6,17 @@ import {
   PutCommand,
   QueryCommand,
   type QueryCommandInput,
+  UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import type { GroupRef } from '../../ports/group-store.ts';
 import type { Actor, StoredUser, UserPage, UserStore } from '../../ports/user-store.ts';
 import { VersionConflict } from '../../ports/user-store.ts';
 import { ScimError } from '../../scim/errors.ts';
 import type { IndexLookup } from '../../scim/filter/index.ts';
 import type { ScimResource } from '../../scim/resource.ts';
 import { COUNTER_SHARDS, keys } from '../../store/keys.ts';
+import { batchGet } from './batch.ts';
+import { groupIdsOf, removeFromAllGroups, type Table } from './membership.ts';
 import { queryPrefix } from './query-prefix.ts';
 import { MAX_TRANSACTION_ITEMS, transactWrite } from './transact.ts';
 import { fromUserItem, toUserItem } from './user-item.ts';
@@ -26,10 +30,14 @@ const BOOKMARK_TTL_SECONDS = 3600;
  * userName or lose an update. Reads are strongly consistent: an IdP reads right after it writes.
  */
 export class DynamoUserStore implements UserStore {
+  private readonly table: Table;
+
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
-  ) {}
+  ) {
+    this.table = { client, tableName };
+  }
 
   async create(
     directoryId: string,
@@ -97,9 +105,9 @@ export class DynamoUserStore implements UserStore {
     const userPut = {
       TableName: this.tableName,
       Item: item,
-      // The optimistic lock: only the version we read may be replaced.
-      ConditionExpression: '#version = :expected',
-      ExpressionAttributeNames: { '#version': 'version' },
+      // The optimistic lock: only the version we read may be replaced, and never a user being deleted.
+      ConditionExpression: '#version = :expected AND attribute_not_exists(#deleting)',
+      ExpressionAttributeNames: { '#version': 'version', '#deleting': 'deleting' },
       ExpressionAttributeValues: { ':expected': current.version },
     };
     const related = [
@@ -142,16 +150,35 @@ export class DynamoUserStore implements UserStore {
     return stored;
   }
 
+  /**
+   * Deletes the user and every membership of it: mark the user `deleting` (from then on no group
+   * can add it), remove it from each group (each group gets a new version and a `removed`
+   * event), then delete it with its claim, index entries and a tombstone naming the groups it was
+   * in. A repeated call on a user marked `deleting` resumes where an interrupted one stopped.
+   */
   async delete(directoryId: string, current: StoredUser, now: string, actor: Actor): Promise<void> {
+    if (!current.deleting) await this.markDeleting(directoryId, current);
+    const groupIds = await groupIdsOf(this.table, directoryId, current.id);
+    const groups = await this.formerGroups(directoryId, current, groupIds);
+    await removeFromAllGroups(this.table, directoryId, current.id, groupIds, { actor, now });
     const item = toUserItem(directoryId, current, actor);
+    // user.deleted carries the groups the user left, so a connector revoking group-based access
+    // needs no other event.
+    const resource =
+      groups.length > 0
+        ? JSON.stringify({
+            ...current.resource,
+            groups: groups.map((group) => ({ value: group.id, display: group.displayName })),
+          })
+        : item.resource;
     const result = await transactWrite(this.client, {
       TransactItems: [
         {
           Delete: {
             TableName: this.tableName,
             Key: keys.user(directoryId, current.id),
-            ConditionExpression: '#version = :expected',
-            ExpressionAttributeNames: { '#version': 'version' },
+            ConditionExpression: '#version = :expected AND attribute_exists(#deleting)',
+            ExpressionAttributeNames: { '#version': 'version', '#deleting': 'deleting' },
             ExpressionAttributeValues: { ':expected': current.version },
           },
         },
@@ -164,7 +191,7 @@ export class DynamoUserStore implements UserStore {
               type: 'UserTombstone',
               directoryId,
               id: current.id,
-              resource: item.resource,
+              resource,
               version: current.version + 1,
               deletedAt: now,
               actor,
@@ -187,7 +214,7 @@ export class DynamoUserStore implements UserStore {
     switch (lookup.index) {
       case 'id': {
         const user = await this.get(directoryId, lookup.value);
-        return user ? [user] : [];
+        return user && !user.deleting ? [user] : [];
       }
       case 'userName': {
         const { Item } = await this.client.send(
@@ -295,7 +322,10 @@ export class DynamoUserStore implements UserStore {
     return lastSk;
   }
 
-  /** The directory's users in id order, strongly consistent: the one Query behind paging and scans. */
+  /**
+   * The directory's users in id order, strongly consistent, those being deleted left out: the one
+   * Query behind paging and scans.
+   */
   private usersQuery(
     directoryId: string,
     options: Pick<QueryCommandInput, 'Limit' | 'ExclusiveStartKey' | 'ProjectionExpression'>,
@@ -303,6 +333,8 @@ export class DynamoUserStore implements UserStore {
     return new QueryCommand({
       TableName: this.tableName,
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      FilterExpression: 'attribute_not_exists(#deleting)',
+      ExpressionAttributeNames: { '#deleting': 'deleting' },
       ExpressionAttributeValues: { ':pk': keys.partition(directoryId), ':prefix': keys.userPrefix },
       ConsistentRead: true,
       ...options,
@@ -336,7 +368,7 @@ export class DynamoUserStore implements UserStore {
     };
   }
 
-  private async getMany(directoryId: string, ids: string[]): Promise<StoredUser[]> {
+  async getMany(directoryId: string, ids: readonly string[]): Promise<StoredUser[]> {
     const unique = [...new Set(ids)];
     const users: StoredUser[] = [];
     for (let i = 0; i < unique.length; i += 100) {
@@ -349,7 +381,9 @@ export class DynamoUserStore implements UserStore {
         };
       while (request && Object.keys(request).length > 0) {
         const result = await this.client.send(new BatchGetCommand({ RequestItems: request }));
-        users.push(...(result.Responses?.[this.tableName] ?? []).map(fromUserItem));
+        users.push(
+          ...(result.Responses?.[this.tableName] ?? []).map(fromUserItem).filter((user) => !user.deleting),
+        );
         request = result.UnprocessedKeys as typeof request;
       }
     }
@@ -357,9 +391,80 @@ export class DynamoUserStore implements UserStore {
   }
 
   private async goneOrConflict(directoryId: string, id: string): Promise<Error> {
-    return (await this.get(directoryId, id))
+    const stored = await this.get(directoryId, id);
+    return stored && !stored.deleting
       ? new VersionConflict(`User ${id} changed concurrently`)
       : ScimError.notFound(`User ${id} not found.`);
+  }
+
+  private async markDeleting(directoryId: string, current: StoredUser): Promise<void> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.user(directoryId, current.id),
+          UpdateExpression: 'SET #deleting = :true',
+          // From here on no group can add the user (every add checks the mark), so the sweep that
+          // follows finds all its memberships. The version stays: the mark is not a change of the user.
+          ConditionExpression: '#version = :expected AND attribute_not_exists(#deleting)',
+          ExpressionAttributeNames: { '#version': 'version', '#deleting': 'deleting' },
+          ExpressionAttributeValues: { ':expected': current.version, ':true': true },
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      const stored = await this.get(directoryId, current.id);
+      if (!stored) throw ScimError.notFound(`User ${current.id} not found.`);
+      // Another DELETE marked the same version: carry on, both sweeps are idempotent.
+      if (!(stored.deleting && stored.version === current.version))
+        throw new VersionConflict(`User ${current.id} changed concurrently`);
+    }
+  }
+
+  /**
+   * The groups the user was in, for its tombstone. A resumed delete no longer finds the
+   * memberships its first attempt removed, so the list is kept on the user item before any is.
+   */
+  private async formerGroups(
+    directoryId: string,
+    current: StoredUser,
+    groupIds: readonly string[],
+  ): Promise<GroupRef[]> {
+    let saved: GroupRef[] = [];
+    if (current.deleting) {
+      const { Item } = await this.client.send(
+        new GetCommand({
+          TableName: this.tableName,
+          Key: keys.user(directoryId, current.id),
+          ProjectionExpression: 'formerGroups',
+          ConsistentRead: true,
+        }),
+      );
+      saved = Array.isArray(Item?.formerGroups) ? (Item.formerGroups as GroupRef[]) : [];
+    }
+    const unsaved = groupIds.filter((id) => !saved.some((group) => group.id === id));
+    if (unsaved.length === 0) return saved;
+    const found = await batchGet(
+      this.client,
+      this.tableName,
+      unsaved.map((id) => keys.group(directoryId, id)),
+      { expression: '#id, #displayName', names: { '#id': 'id', '#displayName': 'displayName' } },
+    );
+    const names = new Map(found.map((item) => [String(item.id), String(item.displayName ?? '')]));
+    const groups = [...saved, ...unsaved.map((id) => ({ id, displayName: names.get(id) ?? '' }))].sort(
+      (a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+    );
+    await this.client.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.user(directoryId, current.id),
+        UpdateExpression: 'SET #formerGroups = :groups',
+        ConditionExpression: 'attribute_exists(#deleting)',
+        ExpressionAttributeNames: { '#formerGroups': 'formerGroups', '#deleting': 'deleting' },
+        ExpressionAttributeValues: { ':groups': groups },
+      }),
+    );
+    return groups;
   }
 }
 

@@ -22,7 +22,23 @@ import { isWholeList, normalisePatchBody, type PatchOperation, type PatchTarget 
  * // patched.active === false, and `user` is as it was
  */
 export function applyPatch(resourceType: ResourceType, current: ScimResource, body: unknown): ScimResource {
-  const operations = normalisePatchBody(resourceType, body);
+  return applyOperations(resourceType, current, normalisePatchBody(resourceType, body));
+}
+
+/**
+ * Applies operations already normalised by `normalisePatchBody`, with the same guarantees as
+ * `applyPatch`. For callers that handle some operations themselves, such as group membership,
+ * which is stored apart from the group (see `shared/scim/groups/membership-patch.ts`).
+ *
+ * @example
+ * const operations = normalisePatchBody(groupResourceType, body).filter((o) => o.target.attribute.name !== 'members');
+ * applyOperations(groupResourceType, groupWithoutMembers, operations);
+ */
+export function applyOperations(
+  resourceType: ResourceType,
+  current: ScimResource,
+  operations: readonly PatchOperation[],
+): ScimResource {
   for (const operation of operations) assertNotReadOnly(operation, current);
   const working = structuredClone(current);
   for (const operation of operations) applyOperation(working, operation);

@@ -1,15 +1,21 @@
 import { isDeepStrictEqual } from 'node:util';
+import type { GroupStore } from '../../ports/group-store.ts';
 import type { Actor, StoredUser, UserStore } from '../../ports/user-store.ts';
 import { VersionConflict } from '../../ports/user-store.ts';
 import { coerceResource } from '../coerce.ts';
 import { ScimError } from '../errors.ts';
 import { checkPreconditions, etagOf, type Preconditions } from '../etag.ts';
-import { matchesFilter, parseFilter, planFilter } from '../filter/index.ts';
+import { type IndexLookup, parseFilter, planFilter } from '../filter/index.ts';
+import { onlyIdComparedWith } from '../groups/membership-filter.ts';
 import { type ListResponse, listResponse, type Paging } from '../list.ts';
 import { applyPatch } from '../patch/index.ts';
-import { type Projection, projectResource } from '../projection.ts';
+import type { Projection } from '../projection.ts';
 import type { ScimResource } from '../resource.ts';
 import { userResourceType } from '../schema/resource-type.ts';
+import { UserGroups } from './user-groups.ts';
+import { toScimUser } from './user-resource.ts';
+
+export { toScimUser };
 
 /** Who is asking and where the resource lives; built by the HTTP layer from the authenticated request. */
 export interface ScimRequestContext {
@@ -53,10 +59,15 @@ export class UserService {
   private readonly maxFilterScan: number;
   private readonly conflictRetries: number;
 
+  private readonly groups: UserGroups;
+
+  /** `groups` answers the readOnly `groups` attribute and `groups.value` filters from the memberships. */
   constructor(
     private readonly store: UserStore,
+    groups: GroupStore,
     options: UserServiceOptions = {},
   ) {
+    this.groups = new UserGroups(groups, store);
     this.clock = options.clock ?? (() => new Date());
     this.newId = options.newId ?? (() => crypto.randomUUID());
     this.maxFilterScan = options.maxFilterScan ?? 25_000;
@@ -70,7 +81,8 @@ export class UserService {
       { id: this.newId(), resource, now: this.clock().toISOString() },
       ctx.actor,
     );
-    return this.result(ctx, stored);
+    // A new user belongs to no group yet: nothing to read.
+    return { resource: await this.groups.represent(ctx, stored, {}, []), etag: etagOf(stored.version) };
   }
 
   async get(
@@ -82,7 +94,7 @@ export class UserService {
     const stored = await this.mustGet(ctx, id);
     const etag = etagOf(stored.version);
     if (checkPreconditions('read', etag, preconditions) === 'notModified') return { notModified: true, etag };
-    return { resource: projectResource(userResourceType, toScimUser(ctx, stored), projection), etag };
+    return { resource: await this.groups.represent(ctx, stored, projection), etag };
   }
 
   /** PUT: the body replaces every writable attribute (RFC 7644 §3.5.1). */
@@ -109,9 +121,11 @@ export class UserService {
     });
   }
 
+  /** DELETE. A user left half-deleted (its memberships being removed) is finished by a repeated DELETE. */
   async delete(ctx: ScimRequestContext, id: string, preconditions: Preconditions = {}): Promise<void> {
     for (let attempt = 0; ; attempt++) {
-      const current = await this.mustGet(ctx, id);
+      const current = await this.store.get(ctx.directoryId, id);
+      if (!current) throw ScimError.notFound(`User ${id} not found.`);
       checkPreconditions('write', etagOf(current.version), preconditions);
       try {
         await this.store.delete(ctx.directoryId, current, this.clock().toISOString(), ctx.actor);
@@ -127,23 +141,27 @@ export class UserService {
    * GET /Users and POST /Users/.search. Without a filter: one page in id order from storage.
    * With a filter: the planner picks index look-ups where every alternative of the filter has an
    * indexed `eq`; otherwise users are examined in order, at most `maxFilterScan` of them.
+   * `groups.value eq "g"` alone pages the group's members (see UserGroups.listMembers).
    */
   async list(ctx: ScimRequestContext, query: ListQuery): Promise<ListResponse> {
-    const project = (stored: StoredUser) => projectResource(userResourceType, toScimUser(ctx, stored), query);
+    const project = (users: readonly StoredUser[]) => this.groups.representAll(ctx, users, query);
     if (!query.filter) {
       const page = await this.store.page(ctx.directoryId, query.startIndex, query.count);
-      return listResponse(page.users.map(project), page.totalResults, query.startIndex);
+      return listResponse(await project(page.users), page.totalResults, query.startIndex);
     }
     const filter = parseFilter(query.filter, userResourceType);
+    const groupId = onlyIdComparedWith(filter, 'groups');
+    if (groupId !== undefined) return this.groups.listMembers(ctx, groupId, query);
+    const matches = this.groups.matcher(ctx, filter);
     const plan = planFilter(filter);
     const candidates =
       plan.kind === 'lookup'
         ? await this.lookupAll(ctx.directoryId, plan.lookups)
         : await this.scanAll(ctx.directoryId);
-    const matching = candidates.filter((stored) => matchesFilter(filter, toScimUser(ctx, stored))).sort(byId);
+    const matching = (await matches(candidates)).sort(byId);
     const start = query.startIndex - 1;
     return listResponse(
-      matching.slice(start, start + query.count).map(project),
+      await project(matching.slice(start, start + query.count)),
       matching.length,
       query.startIndex,
     );
@@ -161,7 +179,7 @@ export class UserService {
       const next = change(current);
       // A change that changes nothing is not written: no new version, no lifecycle event.
       // Okta sends a rename PATCH with the unchanged displayName on every membership change.
-      if (isDeepStrictEqual(next, current.resource)) return this.result(ctx, current);
+      if (isDeepStrictEqual(next, current.resource)) return await this.result(ctx, current);
       try {
         const stored = await this.store.replace(
           ctx.directoryId,
@@ -169,7 +187,7 @@ export class UserService {
           { resource: next, now: this.clock().toISOString() },
           ctx.actor,
         );
-        return this.result(ctx, stored);
+        return await this.result(ctx, stored);
       } catch (error) {
         if (!(error instanceof VersionConflict)) throw error;
         // With If-Match the client asked for exactly that version: tell it. Without, re-read and
@@ -181,17 +199,19 @@ export class UserService {
 
   private async mustGet(ctx: ScimRequestContext, id: string): Promise<StoredUser> {
     const stored = await this.store.get(ctx.directoryId, id);
-    if (!stored) throw ScimError.notFound(`User ${id} not found.`);
+    // A user whose delete is under way is gone for everything but a DELETE that finishes it.
+    if (!stored || stored.deleting) throw ScimError.notFound(`User ${id} not found.`);
     return stored;
   }
 
-  private async lookupAll(
-    directoryId: string,
-    lookups: Parameters<UserStore['lookup']>[1][],
-  ): Promise<StoredUser[]> {
+  private async lookupAll(directoryId: string, lookups: IndexLookup[]): Promise<StoredUser[]> {
     const found = new Map<string, StoredUser>();
     for (const lookup of lookups) {
-      for (const user of await this.store.lookup(directoryId, lookup)) found.set(user.id, user);
+      const users =
+        lookup.index === 'groups.value'
+          ? await this.groups.membersOf(directoryId, lookup.value, this.maxFilterScan)
+          : await this.store.lookup(directoryId, lookup);
+      for (const user of users) if (!user.deleting) found.set(user.id, user);
     }
     return [...found.values()];
   }
@@ -206,34 +226,14 @@ export class UserService {
             'Filter with eq on userName, externalId, id or emails.value, which are answered from an index.',
         );
       }
-      users.push(user);
+      if (!user.deleting) users.push(user);
     }
     return users;
   }
 
-  private result(ctx: ScimRequestContext, stored: StoredUser): UserResult {
-    return {
-      resource: projectResource(userResourceType, toScimUser(ctx, stored)),
-      etag: etagOf(stored.version),
-    };
+  private async result(ctx: ScimRequestContext, stored: StoredUser): Promise<UserResult> {
+    return { resource: await this.groups.represent(ctx, stored, {}), etag: etagOf(stored.version) };
   }
-}
-
-/** The full SCIM representation of a stored user: its attributes plus id and meta. */
-export function toScimUser(ctx: Pick<ScimRequestContext, 'baseUrl'>, stored: StoredUser): ScimResource {
-  const { schemas, ...attributes } = stored.resource;
-  return {
-    schemas,
-    id: stored.id,
-    ...attributes,
-    meta: {
-      resourceType: 'User',
-      created: stored.created,
-      lastModified: stored.lastModified,
-      location: `${ctx.baseUrl}/Users/${stored.id}`,
-      version: etagOf(stored.version),
-    },
-  };
 }
 
 function byId(a: StoredUser, b: StoredUser): number {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DynamoDirectoryStore } from '../../../shared/adapters/dynamodb/directory-store.ts';
+import { DynamoGroupStore } from '../../../shared/adapters/dynamodb/group-store.ts';
 import { DynamoRateLimiter } from '../../../shared/adapters/dynamodb/rate-limiter.ts';
 import { DynamoTokenStore, generateToken } from '../../../shared/adapters/dynamodb/token-store.ts';
 import { DynamoUserStore } from '../../../shared/adapters/dynamodb/user-store.ts';
@@ -38,7 +39,10 @@ describe('DynamoDirectoryStore', () => {
 
   it('deletes a directory with its tokens and users, and nothing of another', async () => {
     const tokens = new DynamoTokenStore(table.document, table.tableName);
-    const users = new UserService(new DynamoUserStore(table.document, table.tableName));
+    const users = new UserService(
+      new DynamoUserStore(table.document, table.tableName),
+      new DynamoGroupStore(table.document, table.tableName),
+    );
     const ctx = (directoryId: string) => ({
       directoryId,
       actor: { kind: 'admin' as const, id: 'test' },

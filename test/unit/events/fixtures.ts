@@ -3,6 +3,9 @@
  */
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
+import { membershipChangeItem, toGroupItem } from '../../../shared/adapters/dynamodb/group-item.ts';
+import type { ScimResource } from '../../../shared/scim/resource.ts';
+import { GROUP_SCHEMA } from '../../../shared/scim/schema/resource-type.ts';
 
 export const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
 export const actor = { kind: 'token', id: 'tok-1', label: 'Entra ID' } as const;
@@ -73,5 +76,68 @@ export function streamRecord(
       ...(oldImage ? { OldImage: image(oldImage) } : {}),
       ...(newImage ? { NewImage: image(newImage) } : {}),
     },
+  };
+}
+
+/** A GROUP# item exactly as DynamoGroupStore writes it. */
+export function groupItem(
+  id: string,
+  version: number,
+  resource: Record<string, unknown> = {},
+  options: { directoryId?: string; deleting?: true } = {},
+): Record<string, unknown> {
+  const stored = {
+    id,
+    resource: { schemas: [GROUP_SCHEMA], displayName: `Group ${id}`, ...resource } as ScimResource,
+    version,
+    created: '2026-01-01T00:00:00.000Z',
+    lastModified: `2026-01-01T00:00:${String(version).padStart(2, '0')}.000Z`,
+    ...(options.deleting ? { deleting: true as const } : {}),
+  };
+  return { ...toGroupItem(options.directoryId ?? 'default', stored, actor) };
+}
+
+export function groupTombstoneItem(
+  id: string,
+  version: number,
+  directoryId = 'default',
+): Record<string, unknown> {
+  const item = groupItem(id, version - 1, { externalId: `ext-${id}` }, { directoryId });
+  return {
+    pk: item.pk,
+    sk: `TOMBSTONE#GROUP#${id}`,
+    type: 'GroupTombstone',
+    directoryId,
+    id,
+    resource: item.resource,
+    version,
+    deletedAt: '2026-01-03T00:00:00.000Z',
+    actor,
+  };
+}
+
+/** A MembershipChange item exactly as the membership writer puts it. */
+export function membershipChange(
+  groupId: string,
+  version: number,
+  kind: 'added' | 'removed',
+  members: string[],
+  part = 1,
+  parts = 1,
+): Record<string, unknown> {
+  return {
+    ...membershipChangeItem({
+      directoryId: 'default',
+      groupId,
+      version,
+      kind,
+      members,
+      part,
+      parts,
+      occurredAt: '2026-01-02T00:00:00.000Z',
+      actor,
+      displayName: `Group ${groupId}`,
+      externalId: `ext-${groupId}`,
+    }),
   };
 }

@@ -130,7 +130,7 @@ describe('eventsFromChange', () => {
         [ENTERPRISE]: { department: 'Eng', manager: { value: 'm1', displayName: 'Boss' } },
       }),
     });
-    expect(created?.user).toEqual({
+    expect(created && 'user' in created ? created.user : undefined).toEqual({
       id: 'a',
       userName: 'a@example.com',
       externalId: 'ext',

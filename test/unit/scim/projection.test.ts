@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { parseAttributeList, projectResource } from '../../../shared/scim/projection.ts';
+import { includesAttribute, parseAttributeList, projectResource } from '../../../shared/scim/projection.ts';
 import type { ScimResource } from '../../../shared/scim/resource.ts';
 import {
   ENTERPRISE_USER_SCHEMA,
+  GROUP_SCHEMA,
+  groupResourceType,
   USER_SCHEMA,
   userResourceType,
 } from '../../../shared/scim/schema/resource-type.ts';
@@ -67,5 +69,27 @@ describe('projectResource', () => {
   it('parses comma-separated lists', () => {
     expect(parseAttributeList(' userName , emails.value,, ')).toEqual(['userName', 'emails.value']);
     expect(parseAttributeList('')).toBeUndefined();
+  });
+});
+
+describe('includesAttribute', () => {
+  it.each([
+    [{}, true],
+    [{ excludedAttributes: ['members'] }, false],
+    [{ excludedAttributes: ['MEMBERS', 'displayName'] }, false],
+    [{ excludedAttributes: ['members.display'] }, true],
+    [{ attributes: ['displayName'] }, false],
+    [{ attributes: ['members.value'] }, true],
+    [{ attributes: [`${GROUP_SCHEMA}:members`] }, true],
+  ])('members with %j: %s', (projection, expected) => {
+    expect(includesAttribute(groupResourceType, projection, 'members')).toBe(expected);
+  });
+
+  it('says whether a user shows its groups, and never the password', () => {
+    expect(includesAttribute(userResourceType, {}, 'groups')).toBe(true);
+    expect(includesAttribute(userResourceType, { excludedAttributes: ['groups'] }, 'groups')).toBe(false);
+    expect(includesAttribute(userResourceType, { attributes: ['userName'] }, 'groups')).toBe(false);
+    expect(includesAttribute(userResourceType, { attributes: ['userName'] }, 'id')).toBe(true);
+    expect(includesAttribute(userResourceType, { attributes: ['password'] }, 'password')).toBe(false);
   });
 });

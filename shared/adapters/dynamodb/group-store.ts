@@ -1,0 +1,722 @@
+import { isDeepStrictEqual } from 'node:util';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  type QueryCommandInput,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type {
+  GroupPage,
+  GroupRef,
+  GroupStore,
+  MemberSlice,
+  MembershipDelta,
+  StoredGroup,
+} from '../../ports/group-store.ts';
+import { type Actor, VersionConflict } from '../../ports/user-store.ts';
+import { ScimError } from '../../scim/errors.ts';
+import type { IndexLookup } from '../../scim/filter/index.ts';
+import type { ScimResource } from '../../scim/resource.ts';
+import { COUNTER_SHARDS, keys } from '../../store/keys.ts';
+import { batchDelete, batchGet, inParallel } from './batch.ts';
+import {
+  displayNameClaimItem,
+  displayNameOf,
+  fromGroupItem,
+  groupIndexItem,
+  memberItems,
+  toGroupItem,
+} from './group-item.ts';
+import {
+  bumpGroupVersion,
+  type GroupVersion,
+  groupIdsOf,
+  groupVersionOf,
+  isKeyable,
+  liveUsers,
+  type MembershipResult,
+  type MembershipWritten,
+  membersAmong,
+  type Table,
+  type TransactItem,
+  writeMembershipChange,
+} from './membership.ts';
+import { queryPrefix } from './query-prefix.ts';
+import { transactWrite } from './transact.ts';
+
+/** Paging bookmarks live for an hour: long enough for an IdP import, short enough to stay small. */
+const BOOKMARK_TTL_SECONDS = 3600;
+/** Batches of membership items deleted at once when a group goes: enough to be quick, few enough to be fair. */
+const DELETE_PARALLELISM = 8;
+/** How many unknown member ids an error names before it says "and N more". */
+const NAMED_IDS = 20;
+
+/**
+ * GroupStore on the directory table. A group is one item without its members; each membership
+ * is a pair of items (under the group and under the user) written in the same transaction as the
+ * group's sharded member counter and a MembershipChange item the stream relay turns into events.
+ * So adding k members costs O(k) whatever the group's size, and the count is exact.
+ */
+export class DynamoGroupStore implements GroupStore {
+  private readonly table: Table;
+
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {
+    this.table = { client, tableName };
+  }
+
+  async create(
+    directoryId: string,
+    group: { id: string; resource: ScimResource; members: readonly string[]; now: string },
+    actor: Actor,
+  ): Promise<StoredGroup> {
+    const members = [...new Set(group.members)];
+    await this.assertUsers(directoryId, members);
+    const stored: StoredGroup = {
+      id: group.id,
+      resource: group.resource,
+      version: 1,
+      created: group.now,
+      lastModified: group.now,
+    };
+    const item = toGroupItem(directoryId, stored, actor);
+    const groupWrite: TransactItem[] = [
+      { Put: { TableName: this.tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' } },
+      // The claim item is what makes displayName unique: a second create (an IdP retrying its
+      // POST) finds it and the whole transaction fails.
+      {
+        Put: {
+          TableName: this.tableName,
+          Item: displayNameClaimItem(directoryId, group.id, item.displayName),
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+      ...item.indexSks.map((sk) => ({
+        Put: { TableName: this.tableName, Item: groupIndexItem(directoryId, group.id, sk) },
+      })),
+      this.groupCounterUpdate(directoryId, +1),
+    ];
+    const result = await writeMembershipChange(this.table, {
+      directoryId,
+      group: versionOf(stored),
+      add: members,
+      remove: [],
+      actor,
+      now: group.now,
+      groupWrite,
+      onVanishedUser: 'fail',
+    });
+    if (result.ok) return stored;
+    if (result.failure === 'vanishedUsers' && result.written.transactions > 0) {
+      // A user vanished after the group and its first members were written: a create that fails
+      // leaves nothing behind (its events say created, then deleted, which is what happened).
+      const created = await this.get(directoryId, group.id);
+      if (created) await this.delete(directoryId, created, group.now, actor);
+    }
+    throw this.failure(result, group.resource, () =>
+      result.written.transactions > 0
+        ? ScimError.notFound(`Group ${group.id} was deleted while it was being created.`)
+        : new Error(`Group ${group.id} already exists`),
+    );
+  }
+
+  async get(directoryId: string, id: string): Promise<StoredGroup | undefined> {
+    const item = await this.getItem(directoryId, id);
+    return item ? fromGroupItem(item) : undefined;
+  }
+
+  async update(
+    directoryId: string,
+    current: StoredGroup,
+    change: { resource: ScimResource; members?: MembershipDelta; now: string },
+    actor: Actor,
+    options: { ifMatch?: boolean } = {},
+  ): Promise<StoredGroup> {
+    const attributesChange = !isDeepStrictEqual(change.resource, current.resource);
+    const delta = await this.effectiveDelta(directoryId, current.id, change.members);
+    if (!attributesChange && delta.add.length === 0 && delta.remove.length === 0) return current;
+    await this.assertUsers(directoryId, delta.add);
+
+    if (!attributesChange && options.ifMatch !== true) {
+      // A membership change alone does not depend on the version read: it takes the next one,
+      // whatever concurrent membership changes took, so parallel PATCHes never conflict.
+      const bumped = await bumpGroupVersion(this.table, directoryId, current.id, { actor, now: change.now });
+      if (!bumped) throw ScimError.notFound(`Group ${current.id} not found.`);
+      const result = await writeMembershipChange(this.table, {
+        directoryId,
+        group: groupVersionOf(bumped),
+        ...delta,
+        actor,
+        now: change.now,
+        onVanishedUser: 'fail',
+      });
+      if (!result.ok)
+        await this.undoAndThrow(directoryId, result, { id: current.id, actor, now: change.now });
+      return fromGroupItem(bumped);
+    }
+
+    const next: StoredGroup = {
+      id: current.id,
+      resource: change.resource,
+      version: current.version + 1,
+      created: current.created,
+      lastModified: change.now,
+    };
+    const groupWrite = this.replacement(directoryId, current, next, actor);
+    if (groupWrite.length === 1 && delta.add.length === 0 && delta.remove.length === 0) {
+      // Most attribute changes move no claim or index entry: a conditional PutItem is exactly as
+      // atomic as a one-item transaction, at half the write capacity.
+      try {
+        await this.client.send(new PutCommand(groupWrite[0]?.Put));
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException)
+          throw await this.goneOrConflict(directoryId, current.id);
+        throw error;
+      }
+      return next;
+    }
+    const result = await writeMembershipChange(this.table, {
+      directoryId,
+      group: versionOf(next),
+      ...delta,
+      actor,
+      now: change.now,
+      groupWrite,
+      onVanishedUser: 'fail',
+    });
+    if (result.ok) return next;
+    if (result.failure === 'group' && result.written.transactions === 0)
+      throw await this.goneOrConflict(directoryId, current.id);
+    await this.undoAndThrow(directoryId, result, {
+      id: current.id,
+      actor,
+      now: change.now,
+      restore: { from: next, to: current },
+    });
+    return next;
+  }
+
+  async delete(directoryId: string, current: StoredGroup, now: string, actor: Actor): Promise<void> {
+    if (!current.deleting) await this.markDeleting(directoryId, current);
+    await this.removeAllMembers(directoryId, current.id);
+    const item = toGroupItem(directoryId, current, actor);
+    const result = await transactWrite(this.client, {
+      TransactItems: [
+        {
+          Delete: {
+            TableName: this.tableName,
+            Key: keys.group(directoryId, current.id),
+            ConditionExpression: 'attribute_exists(#deleting)',
+            ExpressionAttributeNames: { '#deleting': 'deleting' },
+          },
+        },
+        // What was deleted, when and by whom outlives the group: the stream makes it group.deleted.
+        {
+          Put: {
+            TableName: this.tableName,
+            Item: {
+              ...keys.groupTombstone(directoryId, current.id),
+              type: 'GroupTombstone',
+              directoryId,
+              id: current.id,
+              resource: item.resource,
+              version: current.version + 1,
+              deletedAt: now,
+              actor,
+            },
+          },
+        },
+        { Delete: { TableName: this.tableName, Key: { pk: item.pk, sk: item.claimSk } } },
+        ...item.indexSks.map((sk) => ({ Delete: { TableName: this.tableName, Key: { pk: item.pk, sk } } })),
+        ...Array.from({ length: COUNTER_SHARDS }, (_, shard) => ({
+          Delete: { TableName: this.tableName, Key: keys.memberCounterShard(directoryId, current.id, shard) },
+        })),
+        this.groupCounterUpdate(directoryId, -1),
+      ],
+    });
+    if (!result.ok) {
+      // Another DELETE of the same group finished first.
+      if (result.reasons[0] === 'ConditionalCheckFailed')
+        throw ScimError.notFound(`Group ${current.id} not found.`);
+      throw new Error(`Group delete cancelled: ${result.reasons.join(',')}`);
+    }
+  }
+
+  async lookup(directoryId: string, lookup: IndexLookup): Promise<StoredGroup[]> {
+    switch (lookup.index) {
+      case 'id':
+        return this.getMany(directoryId, [lookup.value]);
+      case 'displayName': {
+        const { Item } = await this.client.send(
+          new GetCommand({
+            TableName: this.tableName,
+            Key: keys.groupDisplayNameClaim(directoryId, lookup.value),
+            ConsistentRead: true,
+          }),
+        );
+        return this.getMany(directoryId, Item ? [String(Item.groupId)] : []);
+      }
+      case 'externalId': {
+        const entries = await queryPrefix(
+          this.client,
+          this.tableName,
+          keys.partition(directoryId),
+          keys.groupIndexPrefix('externalId', lookup.value),
+        );
+        return this.getMany(
+          directoryId,
+          entries.map((entry) => String(entry.groupId)),
+        );
+      }
+      case 'members.value':
+        return this.getMany(directoryId, await groupIdsOf(this.table, directoryId, lookup.value));
+      default:
+        return [];
+    }
+  }
+
+  async page(directoryId: string, startIndex: number, count: number): Promise<GroupPage> {
+    const totalResults = await this.count(directoryId);
+    if (count === 0 || startIndex > totalResults) return { groups: [], totalResults };
+    const after = await this.positionBefore(directoryId, startIndex);
+    const items: Record<string, unknown>[] = [];
+    let exclusiveStartKey = after === undefined ? undefined : { pk: keys.partition(directoryId), sk: after };
+    do {
+      const page = await this.client.send(
+        this.groupsQuery(directoryId, { Limit: count - items.length, ExclusiveStartKey: exclusiveStartKey }),
+      );
+      items.push(...(page.Items ?? []));
+      exclusiveStartKey = page.LastEvaluatedKey as typeof exclusiveStartKey;
+    } while (exclusiveStartKey && items.length < count);
+    const last = items.at(-1);
+    if (last && items.length === count)
+      await this.saveBookmark(directoryId, startIndex + count, String(last.sk));
+    return { groups: items.map(fromGroupItem), totalResults };
+  }
+
+  async *scan(directoryId: string): AsyncIterable<StoredGroup> {
+    let exclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        this.groupsQuery(directoryId, { ExclusiveStartKey: exclusiveStartKey }),
+      );
+      for (const item of page.Items ?? []) yield fromGroupItem(item);
+      exclusiveStartKey = page.LastEvaluatedKey;
+    } while (exclusiveStartKey);
+  }
+
+  /** The number of groups: the sum of the counter shards, one Query whatever the directory's size. */
+  async count(directoryId: string): Promise<number> {
+    const shards = await queryPrefix(
+      this.client,
+      this.tableName,
+      keys.partition(directoryId),
+      keys.counterPrefix('Group'),
+    );
+    return shards.reduce((sum, shard) => sum + Number(shard.n ?? 0), 0);
+  }
+
+  async memberCount(directoryId: string, groupId: string): Promise<number> {
+    const shards = await queryPrefix(
+      this.client,
+      this.tableName,
+      keys.partition(directoryId),
+      keys.memberCounterPrefix(groupId),
+    );
+    return shards.reduce((sum, shard) => sum + Number(shard.n ?? 0), 0);
+  }
+
+  async membersAmong(directoryId: string, groupId: string, userIds: readonly string[]): Promise<Set<string>> {
+    return membersAmong(this.table, directoryId, groupId, userIds);
+  }
+
+  async members(
+    directoryId: string,
+    groupId: string,
+    options: { after?: string; limit: number },
+  ): Promise<MemberSlice> {
+    if (options.limit <= 0) return { userIds: [] };
+    const page = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: {
+          ':pk': keys.partition(directoryId),
+          ':prefix': keys.memberPrefix(groupId),
+        },
+        ProjectionExpression: '#userId',
+        ExpressionAttributeNames: { '#userId': 'userId' },
+        ConsistentRead: true,
+        Limit: options.limit,
+        ...(options.after === undefined
+          ? {}
+          : { ExclusiveStartKey: keys.member(directoryId, groupId, options.after) }),
+      }),
+    );
+    const userIds = (page.Items ?? []).map((item) => String(item.userId));
+    const last = userIds.at(-1);
+    // The next slice starts after the last member returned: the member's own key, so the order is
+    // the key order and a member added or removed meanwhile neither shifts nor repeats the rest.
+    return page.LastEvaluatedKey && last !== undefined ? { userIds, next: last } : { userIds };
+  }
+
+  async groupsOf(directoryId: string, userId: string): Promise<GroupRef[]> {
+    const groups = await this.getMany(directoryId, await groupIdsOf(this.table, directoryId, userId));
+    return groups.map((group) => ({ id: group.id, displayName: displayNameOf(group.resource) }));
+  }
+
+  /**
+   * The add and remove that actually change something: adds of non-members, removes of members.
+   * An id both added and removed ends up removed (`remove` applies last). For `replaceAll` the
+   * current members are read: O(group size), inherent to replacing a whole member list.
+   */
+  private async effectiveDelta(
+    directoryId: string,
+    groupId: string,
+    delta: MembershipDelta | undefined,
+  ): Promise<{ add: string[]; remove: string[] }> {
+    if (!delta) return { add: [], remove: [] };
+    const removed = new Set(delta.remove);
+    if (delta.replaceAll) {
+      const current = new Set(await this.allMembers(directoryId, groupId));
+      const target = new Set([...delta.replaceAll, ...delta.add].filter((id) => !removed.has(id)));
+      return {
+        add: [...target].filter((id) => !current.has(id)),
+        remove: [...current].filter((id) => !target.has(id)),
+      };
+    }
+    const adds = [...new Set(delta.add)].filter((id) => !removed.has(id));
+    const among = await membersAmong(this.table, directoryId, groupId, [...adds, ...removed]);
+    return { add: adds.filter((id) => !among.has(id)), remove: [...removed].filter((id) => among.has(id)) };
+  }
+
+  private async allMembers(directoryId: string, groupId: string): Promise<string[]> {
+    const userIds: string[] = [];
+    let after: string | undefined;
+    do {
+      const slice = await this.members(directoryId, groupId, { limit: 1000, ...(after ? { after } : {}) });
+      userIds.push(...slice.userIds);
+      after = slice.next;
+    } while (after !== undefined);
+    return userIds;
+  }
+
+  /** Every id to add must be a live user of this directory, or nothing of the change is written. */
+  private async assertUsers(directoryId: string, userIds: readonly string[]): Promise<void> {
+    if (userIds.length === 0) return;
+    const live = await liveUsers(this.table, directoryId, userIds);
+    const unknown = userIds.filter((id) => !live.has(id));
+    if (unknown.length > 0) throw notUsers(unknown);
+  }
+
+  /**
+   * The writes replacing `current` by `next`: the group item (only over the version read, and
+   * never over a group being deleted), and the claim and index entries that move.
+   */
+  private replacement(
+    directoryId: string,
+    current: StoredGroup,
+    next: StoredGroup,
+    actor: Actor,
+  ): [TransactItem & { Put: NonNullable<TransactItem['Put']> }, ...TransactItem[]] {
+    const item = toGroupItem(directoryId, next, actor);
+    const before = toGroupItem(directoryId, current, actor);
+    const claimMoves = before.claimSk !== item.claimSk;
+    return [
+      {
+        Put: {
+          TableName: this.tableName,
+          Item: item,
+          // The optimistic lock: only the version we read may be replaced.
+          ConditionExpression: '#version = :expected AND attribute_not_exists(#deleting)',
+          ExpressionAttributeNames: { '#version': 'version', '#deleting': 'deleting' },
+          ExpressionAttributeValues: { ':expected': current.version },
+        },
+      },
+      ...(claimMoves
+        ? [
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: displayNameClaimItem(directoryId, current.id, item.displayName),
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+            { Delete: { TableName: this.tableName, Key: { pk: item.pk, sk: before.claimSk } } },
+          ]
+        : []),
+      ...before.indexSks
+        .filter((sk) => !item.indexSks.includes(sk))
+        .map((sk) => ({ Delete: { TableName: this.tableName, Key: { pk: item.pk, sk } } })),
+      ...item.indexSks
+        .filter((sk) => !before.indexSks.includes(sk))
+        .map((sk) => ({
+          Put: { TableName: this.tableName, Item: groupIndexItem(directoryId, current.id, sk) },
+        })),
+    ];
+  }
+
+  /**
+   * A membership change stopped after some of its transactions committed: a user to add vanished
+   * in between. Undo what was written, as a new version whose MembershipChange items say so (a
+   * consumer sees the add and its removal, which is what happened), put back the attributes the
+   * change replaced if nobody changed them since, then throw the error of the failure.
+   */
+  private async undoAndThrow(
+    directoryId: string,
+    failed: Exclude<MembershipResult, { ok: true }>,
+    change: { id: string; actor: Actor; now: string; restore?: { from: StoredGroup; to: StoredGroup } },
+  ): Promise<never> {
+    const error = this.failure(failed, change.restore?.from.resource ?? { schemas: [] }, () =>
+      ScimError.notFound(`Group ${change.id} not found.`),
+    );
+    // A group being deleted loses every membership anyway; only a vanished user needs an undo.
+    if (failed.failure === 'vanishedUsers' && failed.written.transactions > 0)
+      await this.undo(directoryId, failed.written, change);
+    throw error;
+  }
+
+  private async undo(
+    directoryId: string,
+    written: MembershipWritten,
+    change: { id: string; actor: Actor; now: string; restore?: { from: StoredGroup; to: StoredGroup } },
+  ): Promise<void> {
+    let restore = change.restore;
+    for (let attempt = 0; attempt < 5; attempt++) {
+      let group: GroupVersion | undefined;
+      let groupWrite: TransactItem[] | undefined;
+      if (restore) {
+        const stored = await this.get(directoryId, change.id);
+        if (!stored || stored.deleting) return;
+        if (isDeepStrictEqual(stored.resource, restore.from.resource)) {
+          const back: StoredGroup = {
+            ...restore.to,
+            version: stored.version + 1,
+            lastModified: change.now,
+          };
+          groupWrite = this.replacement(directoryId, stored, back, change.actor);
+          group = versionOf(back);
+        }
+      }
+      if (!group) {
+        const bumped = await bumpGroupVersion(this.table, directoryId, change.id, change);
+        if (!bumped) return;
+        group = groupVersionOf(bumped);
+      }
+      const result = await writeMembershipChange(this.table, {
+        directoryId,
+        group,
+        add: written.removed,
+        remove: written.added,
+        actor: change.actor,
+        now: change.now,
+        ...(groupWrite ? { groupWrite } : {}),
+        onVanishedUser: 'skip',
+      });
+      if (result.ok) return;
+      if (result.failure === 'groupWrite')
+        restore = undefined; // its old displayName was taken meanwhile
+      else if (result.failure !== 'group' || result.written.transactions > 0) return;
+    }
+  }
+
+  /** The error a failed membership change answers with. */
+  private failure(
+    result: Exclude<MembershipResult, { ok: true }>,
+    resource: ScimResource,
+    groupFailure: () => Error,
+  ): Error {
+    switch (result.failure) {
+      case 'vanishedUsers':
+        return notUsers(result.users);
+      case 'groupWrite':
+        return ScimError.conflict(
+          `displayName "${displayNameOf(resource)}" is already taken by another group in this directory (displayName is case-insensitive).`,
+        );
+      case 'group':
+        return groupFailure();
+    }
+  }
+
+  private async markDeleting(directoryId: string, current: StoredGroup): Promise<void> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.group(directoryId, current.id),
+          UpdateExpression: 'SET #deleting = :true',
+          // From here on no membership can be added (every add checks the mark), so the sweep
+          // that follows finds them all. The version stays: the mark is not a change of the group.
+          ConditionExpression: '#version = :expected AND attribute_not_exists(#deleting)',
+          ExpressionAttributeNames: { '#version': 'version', '#deleting': 'deleting' },
+          ExpressionAttributeValues: { ':expected': current.version, ':true': true },
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      const stored = await this.get(directoryId, current.id);
+      if (!stored) throw ScimError.notFound(`Group ${current.id} not found.`);
+      // Another DELETE marked the same version: carry on, both sweeps are idempotent.
+      if (!(stored.deleting && stored.version === current.version))
+        throw new VersionConflict(`Group ${current.id} changed concurrently`);
+    }
+  }
+
+  /** Deletes every membership item of the group, a Query page at a time, its batches in parallel. */
+  private async removeAllMembers(directoryId: string, groupId: string): Promise<void> {
+    let exclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+          ExpressionAttributeValues: {
+            ':pk': keys.partition(directoryId),
+            ':prefix': keys.memberPrefix(groupId),
+          },
+          ProjectionExpression: '#userId',
+          ExpressionAttributeNames: { '#userId': 'userId' },
+          ConsistentRead: true,
+          ExclusiveStartKey: exclusiveStartKey,
+        }),
+      );
+      const itemKeys = (page.Items ?? []).flatMap((item) =>
+        memberItems(directoryId, groupId, String(item.userId)).map(({ pk, sk }) => ({ pk, sk })),
+      );
+      const batches: (typeof itemKeys)[] = [];
+      for (let i = 0; i < itemKeys.length; i += 24) batches.push(itemKeys.slice(i, i + 24));
+      await inParallel(batches, DELETE_PARALLELISM, (batch) =>
+        batchDelete(this.client, this.tableName, batch),
+      );
+      exclusiveStartKey = page.LastEvaluatedKey;
+    } while (exclusiveStartKey);
+  }
+
+  private async getItem(directoryId: string, id: string): Promise<Record<string, unknown> | undefined> {
+    const key = keys.group(directoryId, id);
+    if (!isKeyable(key.sk)) return undefined;
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }),
+    );
+    return Item;
+  }
+
+  /** Live groups by id (none being deleted), in id order. */
+  private async getMany(directoryId: string, ids: readonly string[]): Promise<StoredGroup[]> {
+    const groupKeys = [...new Set(ids)]
+      .map((id) => keys.group(directoryId, id))
+      .filter((key) => isKeyable(key.sk));
+    const items = await batchGet(this.client, this.tableName, groupKeys);
+    return items
+      .map(fromGroupItem)
+      .filter((group) => !group.deleting)
+      .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  }
+
+  /**
+   * The sort key of the group just before position `startIndex`. A sequential walk finds the
+   * bookmark the previous page left; a jump reads the keys before it once and leaves one.
+   */
+  private async positionBefore(directoryId: string, startIndex: number): Promise<string | undefined> {
+    if (startIndex <= 1) return undefined;
+    const { Item } = await this.client.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: keys.pageBookmark(directoryId, 'groups', startIndex),
+        ConsistentRead: true,
+      }),
+    );
+    if (Item && typeof Item.after === 'string') return Item.after;
+    let skipped = 0;
+    let lastSk: string | undefined;
+    let exclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        this.groupsQuery(directoryId, {
+          ProjectionExpression: 'sk',
+          Limit: startIndex - 1 - skipped,
+          ExclusiveStartKey: exclusiveStartKey,
+        }),
+      );
+      const items = page.Items ?? [];
+      skipped += items.length;
+      lastSk = items.length > 0 ? String(items.at(-1)?.sk) : lastSk;
+      exclusiveStartKey = page.LastEvaluatedKey;
+    } while (exclusiveStartKey && skipped < startIndex - 1);
+    if (lastSk !== undefined) await this.saveBookmark(directoryId, startIndex, lastSk);
+    return lastSk;
+  }
+
+  /** The directory's groups in id order, strongly consistent, those being deleted left out. */
+  private groupsQuery(
+    directoryId: string,
+    options: Pick<QueryCommandInput, 'Limit' | 'ExclusiveStartKey' | 'ProjectionExpression'>,
+  ) {
+    return new QueryCommand({
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      FilterExpression: 'attribute_not_exists(#deleting)',
+      ExpressionAttributeNames: { '#deleting': 'deleting' },
+      ExpressionAttributeValues: { ':pk': keys.partition(directoryId), ':prefix': keys.groupPrefix },
+      ConsistentRead: true,
+      ...options,
+    });
+  }
+
+  private async saveBookmark(directoryId: string, startIndex: number, after: string): Promise<void> {
+    await this.client.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          ...keys.pageBookmark(directoryId, 'groups', startIndex),
+          type: 'PageBookmark',
+          after,
+          expiresAt: Math.floor(Date.now() / 1000) + BOOKMARK_TTL_SECONDS,
+        },
+      }),
+    );
+  }
+
+  private groupCounterUpdate(directoryId: string, delta: number): TransactItem {
+    const shard = Math.floor(Math.random() * COUNTER_SHARDS);
+    return {
+      Update: {
+        TableName: this.tableName,
+        Key: keys.counterShard(directoryId, 'Group', shard),
+        UpdateExpression: 'ADD #n :delta',
+        ExpressionAttributeNames: { '#n': 'n' },
+        ExpressionAttributeValues: { ':delta': delta },
+      },
+    };
+  }
+
+  private async goneOrConflict(directoryId: string, id: string): Promise<Error> {
+    const stored = await this.get(directoryId, id);
+    return stored && !stored.deleting
+      ? new VersionConflict(`Group ${id} changed concurrently`)
+      : ScimError.notFound(`Group ${id} not found.`);
+  }
+}
+
+function versionOf(group: StoredGroup): GroupVersion {
+  return {
+    groupId: group.id,
+    version: group.version,
+    displayName: displayNameOf(group.resource),
+    externalId: typeof group.resource.externalId === 'string' ? group.resource.externalId : undefined,
+  };
+}
+
+function notUsers(ids: readonly string[]): ScimError {
+  const named = ids.slice(0, NAMED_IDS).map((id) => JSON.stringify(id));
+  const more = ids.length > NAMED_IDS ? ` and ${ids.length - NAMED_IDS} more` : '';
+  return ScimError.badRequest(
+    'invalidValue',
+    `Members must be users of this directory; not found: ${named.join(', ')}${more}. No change was applied.`,
+  );
+}

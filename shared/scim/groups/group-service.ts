@@ -1,0 +1,438 @@
+import { isDeepStrictEqual } from 'node:util';
+import type { GroupStore, MembershipDelta, StoredGroup } from '../../ports/group-store.ts';
+import { VersionConflict } from '../../ports/user-store.ts';
+import { coerceResource } from '../coerce.ts';
+import { mapConcurrently, READ_CONCURRENCY } from '../concurrency.ts';
+import { ScimError } from '../errors.ts';
+import { checkPreconditions, etagOf, type Preconditions } from '../etag.ts';
+import { type IndexLookup, matchesFilter, parseFilter, planFilter } from '../filter/index.ts';
+import { type ListResponse, listResponse } from '../list.ts';
+import { applyOperations } from '../patch/index.ts';
+import { includesAttribute, type Projection, projectResource } from '../projection.ts';
+import { isScimObject, type ScimObject, type ScimResource, type ScimValue } from '../resource.ts';
+import { GROUP_SCHEMA, groupResourceType } from '../schema/resource-type.ts';
+import type { ListQuery, ScimRequestContext } from '../users/user-service.ts';
+import { MAX_MEMBERS_RETURNED, memberEntry, readMemberIds } from './members.ts';
+import { idsComparedWith } from './membership-filter.ts';
+import { isEmptyDelta, readMembershipPatch } from './membership-patch.ts';
+
+export interface GroupResult {
+  readonly resource: ScimResource;
+  readonly etag: string;
+}
+
+/** A PATCH answers 204 with the ETag, or 200 with the group when the client asked for attributes. */
+export interface GroupPatchResult {
+  readonly etag: string;
+  readonly resource?: ScimResource;
+}
+
+export interface GroupServiceOptions {
+  readonly clock?: () => Date;
+  readonly newId?: () => string;
+  /** The most groups a filter that no index answers may examine (docs/filters.md). */
+  readonly maxFilterScan?: number;
+  /** Read-modify-write retries when another writer changed the group's attributes in between. */
+  readonly conflictRetries?: number;
+  /** The most members one response carries (MAX_MEMBERS_RETURNED); lowered by tests. */
+  readonly maxMembersReturned?: number;
+}
+
+/** The largest serialised group (without its members, which are stored one item each). */
+export const MAX_GROUP_BYTES = 100 * 1024;
+
+/** Members are read from storage this many at a time. */
+const MEMBER_SLICE = 1_000;
+
+/**
+ * The SCIM /Groups use cases (RFC 7644 §3.3-§3.6) over a GroupStore port, with the conventions
+ * of UserService: ETags, preconditions, retries of a lost race without If-Match, no write for a
+ * change that changes nothing. A group's members are stored apart from it, so they are read
+ * only when a response shows them, and changed as a delta whatever the group's size.
+ */
+export class GroupService {
+  private readonly clock: () => Date;
+  private readonly newId: () => string;
+  private readonly maxFilterScan: number;
+  private readonly conflictRetries: number;
+  private readonly maxMembersReturned: number;
+
+  constructor(
+    private readonly store: GroupStore,
+    options: GroupServiceOptions = {},
+  ) {
+    this.clock = options.clock ?? (() => new Date());
+    this.newId = options.newId ?? (() => crypto.randomUUID());
+    this.maxFilterScan = options.maxFilterScan ?? 25_000;
+    this.conflictRetries = options.conflictRetries ?? 5;
+    this.maxMembersReturned = options.maxMembersReturned ?? MAX_MEMBERS_RETURNED;
+  }
+
+  /** POST /Groups. Members given must be users of this directory (400 invalidValue naming the others). */
+  async create(ctx: ScimRequestContext, body: unknown, projection: Projection = {}): Promise<GroupResult> {
+    const { resource, members = [] } = readGroup(body, 'create');
+    const stored = await this.store.create(
+      ctx.directoryId,
+      { id: this.newId(), resource, members, now: this.clock().toISOString() },
+      ctx.actor,
+    );
+    // The members are exactly those just written: no need to read them back.
+    const shown = includesAttribute(groupResourceType, projection, 'members') ? members : undefined;
+    return {
+      resource: projectResource(groupResourceType, toScimGroup(ctx, stored, shown), projection),
+      etag: etagOf(stored.version),
+    };
+  }
+
+  async get(
+    ctx: ScimRequestContext,
+    id: string,
+    projection: Projection,
+    preconditions: Preconditions = {},
+  ): Promise<GroupResult | { notModified: true; etag: string }> {
+    const stored = await this.mustGet(ctx, id);
+    const etag = etagOf(stored.version);
+    if (checkPreconditions('read', etag, preconditions) === 'notModified') return { notModified: true, etag };
+    return { resource: await this.represent(ctx, stored, projection), etag };
+  }
+
+  /**
+   * PUT: the body replaces the group's attributes, and its members when it has `members`. A body
+   * without `members` leaves them as they are (RFC 7644 §3.5.1 lets a service treat an omitted
+   * attribute as not asserted): a client that read the group with excludedAttributes=members and
+   * puts it back must not empty it. `"members": []` removes every member.
+   */
+  async replace(
+    ctx: ScimRequestContext,
+    id: string,
+    body: unknown,
+    preconditions: Preconditions = {},
+    projection: Projection = {},
+  ): Promise<GroupResult> {
+    const { resource, members } = readGroup(body, 'replace');
+    const delta = members === undefined ? undefined : { replaceAll: members, add: [], remove: [] };
+    const stored = await this.update(ctx, id, preconditions, projection, () => ({
+      resource,
+      members: delta,
+    }));
+    return { resource: await this.represent(ctx, stored, projection), etag: etagOf(stored.version) };
+  }
+
+  /**
+   * PATCH: membership operations become one delta applied by storage (O(changed members), not
+   * O(group size)); the other operations apply to the group's attributes. All or nothing: a
+   * member id that is not a user of this directory fails the whole request (400 invalidValue).
+   * The group is returned only when `returning` is given (the client sent attributes or
+   * excludedAttributes); otherwise the answer is 204 and no member is read.
+   */
+  async patch(
+    ctx: ScimRequestContext,
+    id: string,
+    body: unknown,
+    preconditions: Preconditions = {},
+    returning?: Projection,
+  ): Promise<GroupPatchResult> {
+    const { members, operations } = readMembershipPatch(body);
+    const stored = await this.update(ctx, id, preconditions, returning, (current) => {
+      const patched = applyOperations(groupResourceType, toScimGroup(ctx, current), operations);
+      return {
+        resource: checkedSize(coerceResource(groupResourceType, patched, { mode: 'replace' })),
+        members,
+      };
+    });
+    const etag = etagOf(stored.version);
+    return returning ? { etag, resource: await this.represent(ctx, stored, returning) } : { etag };
+  }
+
+  /** DELETE. A group left half-deleted (its memberships being removed) is finished by a repeated DELETE. */
+  async delete(ctx: ScimRequestContext, id: string, preconditions: Preconditions = {}): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      const current = await this.store.get(ctx.directoryId, id);
+      if (!current) throw notFound(id);
+      checkPreconditions('write', etagOf(current.version), preconditions);
+      try {
+        await this.store.delete(ctx.directoryId, current, this.clock().toISOString(), ctx.actor);
+        return;
+      } catch (error) {
+        if (!(error instanceof VersionConflict)) throw error;
+        if (preconditions.ifMatch !== undefined || attempt >= this.conflictRetries) throw conflictError();
+      }
+    }
+  }
+
+  /**
+   * GET /Groups and POST /Groups/.search. Without a filter: one page in id order from storage.
+   * With a filter: index look-ups when every alternative has an indexed `eq` (id, displayName,
+   * externalId, members.value), otherwise at most `maxFilterScan` groups examined. Each
+   * candidate is evaluated with `members` restricted to the user ids the filter mentions, so
+   * Entra ID's `id eq "g" and members[value eq "u"]` costs the same for any group size.
+   */
+  async list(ctx: ScimRequestContext, query: ListQuery): Promise<ListResponse> {
+    if (!query.filter) {
+      const page = await this.store.page(ctx.directoryId, query.startIndex, query.count);
+      return listResponse(
+        await this.representAll(ctx, page.groups, query),
+        page.totalResults,
+        query.startIndex,
+      );
+    }
+    const filter = parseFilter(query.filter, groupResourceType);
+    const memberIds = idsComparedWith(filter, 'members');
+    const plan = planFilter(filter, groupResourceType);
+    const candidates =
+      plan.kind === 'lookup'
+        ? await this.lookupAll(ctx.directoryId, plan.lookups)
+        : await this.scanAll(ctx.directoryId);
+    const verdicts = await mapConcurrently(candidates, READ_CONCURRENCY, async (stored) =>
+      matchesFilter(filter, await this.filterView(ctx, stored, memberIds)),
+    );
+    const matching = candidates.filter((_, index) => verdicts[index]).sort(byId);
+    const start = query.startIndex - 1;
+    return listResponse(
+      await this.representAll(ctx, matching.slice(start, start + query.count), query),
+      matching.length,
+      query.startIndex,
+    );
+  }
+
+  private async update(
+    ctx: ScimRequestContext,
+    id: string,
+    preconditions: Preconditions,
+    returning: Projection | undefined,
+    change: (current: StoredGroup) => { resource: ScimResource; members: MembershipDelta | undefined },
+  ): Promise<StoredGroup> {
+    for (let attempt = 0; ; attempt++) {
+      const current = await this.mustGet(ctx, id);
+      checkPreconditions('write', etagOf(current.version), preconditions);
+      const { resource, members } = change(current);
+      const membershipChange = members !== undefined && !isEmptyDelta(members);
+      // A change that changes nothing is not written: no new version, no lifecycle event. Okta
+      // sends a rename PATCH with the unchanged displayName on every membership change.
+      if (!membershipChange && isDeepStrictEqual(resource, current.resource)) return current;
+      if (returning && includesAttribute(groupResourceType, returning, 'members')) {
+        await this.assertResponseFits(ctx, current, membershipChange ? members : undefined);
+      }
+      try {
+        return await this.store.update(
+          ctx.directoryId,
+          current,
+          { resource, ...(membershipChange ? { members } : {}), now: this.clock().toISOString() },
+          ctx.actor,
+          preconditions.ifMatch !== undefined ? { ifMatch: true } : {},
+        );
+      } catch (error) {
+        if (!(error instanceof VersionConflict)) throw error;
+        // With If-Match the client asked for exactly that version: tell it. Without, re-read and
+        // re-apply its change on top of the other writer's, so neither write is lost.
+        if (preconditions.ifMatch !== undefined || attempt >= this.conflictRetries) throw conflictError();
+      }
+    }
+  }
+
+  /**
+   * Refuses a write whose response could not carry the group's members, before writing: answering
+   * 400 after a successful write would make the client retry a change that was made.
+   */
+  private async assertResponseFits(
+    ctx: ScimRequestContext,
+    current: StoredGroup,
+    delta: MembershipDelta | undefined,
+  ): Promise<void> {
+    const base = delta?.replaceAll?.length ?? (await this.store.memberCount(ctx.directoryId, current.id));
+    const most = base + (delta?.add.length ?? 0);
+    if (most > this.maxMembersReturned) throw this.tooManyMembers(current.id, `would have up to ${most}`);
+  }
+
+  private async mustGet(ctx: ScimRequestContext, id: string): Promise<StoredGroup> {
+    const stored = await this.store.get(ctx.directoryId, id);
+    // A group whose delete is under way is gone for everything but a DELETE that finishes it.
+    if (!stored || stored.deleting) throw notFound(id);
+    return stored;
+  }
+
+  /** The group as a response shows it: members read only when the projection keeps them. */
+  private async represent(
+    ctx: ScimRequestContext,
+    stored: StoredGroup,
+    projection: Projection,
+  ): Promise<ScimResource> {
+    const members = includesAttribute(groupResourceType, projection, 'members')
+      ? await this.readMembers(ctx.directoryId, stored.id)
+      : undefined;
+    return projectResource(groupResourceType, toScimGroup(ctx, stored, members), projection);
+  }
+
+  /** A page of groups; their members together count against the response limit. */
+  private async representAll(
+    ctx: ScimRequestContext,
+    groups: readonly StoredGroup[],
+    projection: Projection,
+  ): Promise<ScimObject[]> {
+    const live = groups.filter((group) => !group.deleting);
+    if (includesAttribute(groupResourceType, projection, 'members')) {
+      const counts = await mapConcurrently(live, READ_CONCURRENCY, (group) =>
+        this.store.memberCount(ctx.directoryId, group.id),
+      );
+      const total = counts.reduce((sum, count) => sum + count, 0);
+      if (total > this.maxMembersReturned) {
+        throw ScimError.badRequest(
+          'tooMany',
+          `The groups of this page have ${total} members together; a response carries at most ${this.maxMembersReturned}. ` +
+            'Ask for fewer groups with count, or list them with excludedAttributes=members and page the members of ' +
+            'each with GET /Users?filter=groups.value eq "<group id>".',
+        );
+      }
+    }
+    return mapConcurrently(live, READ_CONCURRENCY, (group) => this.represent(ctx, group, projection));
+  }
+
+  /** Every member id, slice by slice; a group over the response limit is refused before any slice is read. */
+  private async readMembers(directoryId: string, groupId: string): Promise<string[]> {
+    const count = await this.store.memberCount(directoryId, groupId);
+    if (count > this.maxMembersReturned) throw this.tooManyMembers(groupId, `has ${count}`);
+    const ids: string[] = [];
+    let after: string | undefined;
+    do {
+      const slice = await this.store.members(directoryId, groupId, {
+        ...(after !== undefined ? { after } : {}),
+        limit: MEMBER_SLICE,
+      });
+      ids.push(...slice.userIds);
+      // Members added since the count: the response limit still holds.
+      if (ids.length > this.maxMembersReturned) throw this.tooManyMembers(groupId, `has ${ids.length}`);
+      after = slice.next;
+    } while (after !== undefined);
+    return ids;
+  }
+
+  /** `size` says how many members, e.g. "has 12000". */
+  private tooManyMembers(groupId: string, size: string): ScimError {
+    return ScimError.badRequest(
+      'tooMany',
+      `Group ${groupId} ${size} members; a response carries at most ${this.maxMembersReturned}. ` +
+        `Send the request with excludedAttributes=members, and page the members with GET /Users?filter=groups.value eq "${groupId}".`,
+    );
+  }
+
+  /** What a filter is evaluated against: the group, with those of the mentioned users who are members. */
+  private async filterView(
+    ctx: ScimRequestContext,
+    stored: StoredGroup,
+    memberIds: readonly string[],
+  ): Promise<ScimResource> {
+    if (memberIds.length === 0) return toScimGroup(ctx, stored);
+    const members = await this.store.membersAmong(ctx.directoryId, stored.id, memberIds);
+    return toScimGroup(
+      ctx,
+      stored,
+      memberIds.filter((id) => members.has(id)),
+    );
+  }
+
+  private async lookupAll(directoryId: string, lookups: IndexLookup[]): Promise<StoredGroup[]> {
+    const found = new Map<string, StoredGroup>();
+    for (const lookup of lookups) {
+      for (const group of await this.store.lookup(directoryId, lookup)) {
+        if (!group.deleting) found.set(group.id, group);
+      }
+    }
+    return [...found.values()];
+  }
+
+  private async scanAll(directoryId: string): Promise<StoredGroup[]> {
+    const groups: StoredGroup[] = [];
+    for await (const group of this.store.scan(directoryId)) {
+      if (groups.length >= this.maxFilterScan) {
+        throw ScimError.badRequest(
+          'tooMany',
+          `This filter is evaluated by examining every group, and the directory has more than ${this.maxFilterScan}. ` +
+            'Filter with eq on displayName, externalId, id or members.value, which are answered from an index.',
+        );
+      }
+      if (!group.deleting) groups.push(group);
+    }
+    return groups;
+  }
+}
+
+/**
+ * The SCIM representation of a stored group: its attributes, id, meta and, when given, its
+ * members (user ids) as `members`.
+ */
+export function toScimGroup(
+  ctx: Pick<ScimRequestContext, 'baseUrl'>,
+  stored: StoredGroup,
+  memberIds?: readonly string[],
+): ScimResource {
+  const { schemas, ...attributes } = stored.resource;
+  return {
+    schemas,
+    id: stored.id,
+    ...attributes,
+    ...(memberIds && memberIds.length > 0
+      ? { members: memberIds.map((userId) => memberEntry(ctx.baseUrl, userId)) }
+      : {}),
+    meta: {
+      resourceType: 'Group',
+      created: stored.created,
+      lastModified: stored.lastModified,
+      location: `${ctx.baseUrl}/Groups/${stored.id}`,
+      version: etagOf(stored.version),
+    },
+  };
+}
+
+/**
+ * A POST or PUT body: the group's attributes through the schema, and its members, when the body
+ * has them, as user ids (`members` may also sit under the core schema URN, as coercion allows).
+ */
+function readGroup(
+  body: unknown,
+  mode: 'create' | 'replace',
+): { resource: ScimResource; members?: string[] } {
+  if (!isScimObject(body))
+    throw ScimError.badRequest('invalidSyntax', 'The request body must be a JSON object.');
+  const lists: ScimValue[] = [];
+  const attributes: ScimObject = {};
+  for (const [key, value] of Object.entries(body)) {
+    if (key.toLowerCase() === 'members') lists.push(value);
+    else if (key.toLowerCase() === GROUP_SCHEMA.toLowerCase() && isScimObject(value)) {
+      const { members, rest } = splitMembers(value);
+      if (members !== undefined) lists.push(members);
+      attributes[key] = rest;
+    } else attributes[key] = value;
+  }
+  const resource = checkedSize(coerceResource(groupResourceType, attributes, { mode }));
+  if (lists.length === 0) return { resource };
+  return { resource, members: [...new Set(lists.flatMap((list) => readMemberIds(list, 'members')))] };
+}
+
+function splitMembers(object: ScimObject): { members?: ScimValue; rest: ScimObject } {
+  const key = Object.keys(object).find((candidate) => candidate.toLowerCase() === 'members');
+  if (key === undefined) return { rest: object };
+  const { [key]: members, ...rest } = object;
+  return members === undefined ? { rest } : { members, rest };
+}
+
+function byId(a: StoredGroup, b: StoredGroup): number {
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+function checkedSize(resource: ScimResource): ScimResource {
+  const bytes = new TextEncoder().encode(JSON.stringify(resource)).length;
+  if (bytes > MAX_GROUP_BYTES) {
+    throw ScimError.tooLarge(
+      `The group would be ${bytes} bytes without its members; the most this service stores is ${MAX_GROUP_BYTES}.`,
+    );
+  }
+  return resource;
+}
+
+function notFound(id: string): ScimError {
+  return ScimError.notFound(`Group ${id} not found.`);
+}
+
+function conflictError(): ScimError {
+  return ScimError.preconditionFailed('The group was changed by another request; read it again and retry.');
+}
