@@ -730,7 +730,11 @@ const updateGroup: Sequence = {
   cleanup: [deleteGroup('groupId')],
 };
 
-/** Add two members in one PATCH, check both directions, remove one with `remove`. */
+/**
+ * Add two members in one PATCH, check both directions, remove one with `remove`. TUTORIAL says
+ * Entra checks a reference's value with a query "about the members attribute" but does not print
+ * it; the query here is the form AWS IAM Identity Center documents for the same check.
+ */
 function membershipSequence(
   id: string,
   title: string,
@@ -777,6 +781,15 @@ function membershipSequence(
         expect: { status: 200, body: { members: { $contains: { value: '{{u2}}' } } } },
       },
       {
+        name: 'membership query: GET /Groups?excludedAttributes=members&filter=id eq "…" and members eq "…"',
+        request: {
+          method: 'GET',
+          path: '/Groups',
+          query: filter('id eq "{{groupId}}" and members eq "{{u1}}"', { excludedAttributes: 'members' }),
+        },
+        expect: { status: 200, body: listOf('{{groupId}}', { members: { $absent: true } }) },
+      },
+      {
         name: "GET /Users/{first}: the group is among the user's groups",
         request: { method: 'GET', path: '/Users/{{u1}}' },
         expect: { status: 200, body: { groups: { $contains: { value: '{{groupId}}' } } } },
@@ -798,6 +811,15 @@ function membershipSequence(
         name: 'GET /Groups/{id}: the second is still a member',
         request: { method: 'GET', path: '/Groups/{{groupId}}' },
         expect: { status: 200, body: { members: { $contains: { value: '{{u2}}' } } } },
+      },
+      {
+        name: 'membership query for the first: nothing',
+        request: {
+          method: 'GET',
+          path: '/Groups',
+          query: filter('id eq "{{groupId}}" and members eq "{{u1}}"', { excludedAttributes: 'members' }),
+        },
+        expect: { status: 200, body: EMPTY_LIST },
       },
       {
         name: "GET /Users/{first}: the group is gone from the user's groups",

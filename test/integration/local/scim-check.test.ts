@@ -74,7 +74,8 @@ describe.concurrent('npm run scim-check', () => {
     expect(run.output).toMatch(/^Microsoft Entra ID\s+create-user\s+documented\s+pass\s+\d+\/\d+\s+\d+ ms$/m);
     expect(run.output).toMatch(/^Okta\s+spec-create-user\s+documented\s+pass\s+\d+\/\d+/m);
     expect(run.output).toMatch(/^Okta\s+create-user\s+documented\s+pass\s+/m);
-    expect(run.output).toMatch(/^3 passed, 0 failed/m);
+    expect(run.output).toMatch(/^Okta\s+push-group\s+documented\s+pass\s+/m);
+    expect(run.output).toMatch(/^4 passed, 0 failed\.$/m);
     expect(run.code).toBe(0);
 
     // Entra's users are deleted; Okta never deletes, so its users are left deactivated.
@@ -84,6 +85,8 @@ describe.concurrent('npm run scim-check', () => {
       expect.stringMatching(/^spec-[0-9a-f]{8}@okta\.example$/),
     ]);
     expect(left.body.Resources.every((user: { active: boolean }) => user.active === false)).toBe(true);
+    // Okta deletes a pushed group when it is unlinked with "delete the group in the target app".
+    expect((await scim.request('GET', '/Groups')).body.totalResults).toBe(0);
   });
 
   it('fails with exit code 1 and names the check and the request when the service gets it wrong', async ({
