@@ -215,6 +215,16 @@ const updateDefault: Sequence = {
       expect: { status: [200, 204] },
     },
     {
+      // The mapping table maps mobile to this path; Entra sends it when the user has no phone yet.
+      name: 'PATCH: Replace phoneNumbers[type eq "mobile"].value on a user without phone numbers',
+      request: {
+        method: 'PATCH',
+        path: '/Users/{{userId}}',
+        body: patchOp({ op: 'Replace', path: 'phoneNumbers[type eq "mobile"].value', value: '+1 555 0100' }),
+      },
+      expect: { status: [200, 204] },
+    },
+    {
       name: 'PATCH: Add nickName (Add for a single-valued string)',
       request: {
         method: 'PATCH',
@@ -234,6 +244,7 @@ const updateDefault: Sequence = {
           externalId: 'Eqpj-{{run}}',
           name: { givenName: 'Gtfd', familyName: 'Pkqf' },
           emails: { $contains: { type: 'work', value: 'grace-{{run}}@test.example' } },
+          phoneNumbers: { $contains: { type: 'mobile', value: '+1 555 0100' } },
           [ENTERPRISE]: { employeeNumber: 'Eqpj', department: 'Analytical Engines' },
         },
       },
@@ -254,7 +265,8 @@ const updateFlagged: Sequence = {
       name: 'PATCH: replace work email; replace {displayName, name.givenName, name.familyName, URN:employeeNumber}',
       request: {
         method: 'PATCH',
-        path: '/Users/{{userId}}',
+        // The flag as it is written in the Tenant URL; an unknown query parameter changes nothing.
+        path: '/Users/{{userId}}?aadOptscim062020',
         body: patchOp(
           { op: 'replace', path: 'emails[type eq "work"].value', value: 'alan-{{run}}@test.example' },
           {
