@@ -6,7 +6,6 @@ import {
   PutCommand,
   QueryCommand,
   type QueryCommandInput,
-  UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type {
   GroupPage,
@@ -32,6 +31,7 @@ import {
 } from './group-item.ts';
 import {
   bumpGroupVersion,
+  closeMemberCounter,
   type GroupVersion,
   groupIdsOf,
   groupVersionOf,
@@ -45,12 +45,14 @@ import {
   writeMembershipChange,
 } from './membership.ts';
 import { queryPrefix } from './query-prefix.ts';
-import { transactWrite } from './transact.ts';
+import { retryOnTransactionConflict, transactWrite } from './transact.ts';
 
 /** Paging bookmarks live for an hour: long enough for an IdP import, short enough to stay small. */
 const BOOKMARK_TTL_SECONDS = 3600;
 /** Batches of membership items deleted at once when a group goes: enough to be quick, few enough to be fair. */
 const DELETE_PARALLELISM = 8;
+/** How long a deleted group's marked counter shards outlive it (a Lambda runs 15 minutes at most). */
+const CLOSED_COUNTER_TTL_SECONDS = 24 * 3600;
 /** How many unknown member ids an error names before it says "and N more". */
 const NAMED_IDS = 20;
 
@@ -172,7 +174,7 @@ export class DynamoGroupStore implements GroupStore {
       // Most attribute changes move no claim or index entry: a conditional PutItem is exactly as
       // atomic as a one-item transaction, at half the write capacity.
       try {
-        await this.client.send(new PutCommand(groupWrite[0]?.Put));
+        await retryOnTransactionConflict(() => this.client.send(new PutCommand(groupWrite[0].Put)));
       } catch (error) {
         if (error instanceof ConditionalCheckFailedException)
           throw await this.goneOrConflict(directoryId, current.id);
@@ -233,8 +235,19 @@ export class DynamoGroupStore implements GroupStore {
         },
         { Delete: { TableName: this.tableName, Key: { pk: item.pk, sk: item.claimSk } } },
         ...item.indexSks.map((sk) => ({ Delete: { TableName: this.tableName, Key: { pk: item.pk, sk } } })),
+        // The member counter shards stay, marked, for a day: a membership transaction that took
+        // its version before this delete began and commits only now must still find the mark.
         ...Array.from({ length: COUNTER_SHARDS }, (_, shard) => ({
-          Delete: { TableName: this.tableName, Key: keys.memberCounterShard(directoryId, current.id, shard) },
+          Update: {
+            TableName: this.tableName,
+            Key: keys.memberCounterShard(directoryId, current.id, shard),
+            UpdateExpression: 'SET #n = :zero, #expiresAt = :expiresAt',
+            ExpressionAttributeNames: { '#n': 'n', '#expiresAt': 'expiresAt' },
+            ExpressionAttributeValues: {
+              ':zero': 0,
+              ':expiresAt': Math.floor(Date.parse(now) / 1000) + CLOSED_COUNTER_TTL_SECONDS,
+            },
+          },
         })),
         this.groupCounterUpdate(directoryId, -1),
       ],
@@ -543,28 +556,36 @@ export class DynamoGroupStore implements GroupStore {
     }
   }
 
+  /**
+   * Marks the group and its member counter shards `deleting`, in one transaction conditional on
+   * the version read. From then on no membership can be added (every membership transaction
+   * updates a shard and requires the mark absent), so the sweep that follows finds them all. The
+   * version stays: the mark is not a change of the group.
+   */
   private async markDeleting(directoryId: string, current: StoredGroup): Promise<void> {
-    try {
-      await this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: keys.group(directoryId, current.id),
-          UpdateExpression: 'SET #deleting = :true',
-          // From here on no membership can be added (every add checks the mark), so the sweep
-          // that follows finds them all. The version stays: the mark is not a change of the group.
-          ConditionExpression: '#version = :expected AND attribute_not_exists(#deleting)',
-          ExpressionAttributeNames: { '#version': 'version', '#deleting': 'deleting' },
-          ExpressionAttributeValues: { ':expected': current.version, ':true': true },
-        }),
-      );
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      const stored = await this.get(directoryId, current.id);
-      if (!stored) throw ScimError.notFound(`Group ${current.id} not found.`);
-      // Another DELETE marked the same version: carry on, both sweeps are idempotent.
-      if (!(stored.deleting && stored.version === current.version))
-        throw new VersionConflict(`Group ${current.id} changed concurrently`);
-    }
+    const result = await transactWrite(this.client, {
+      TransactItems: [
+        {
+          Update: {
+            TableName: this.tableName,
+            Key: keys.group(directoryId, current.id),
+            UpdateExpression: 'SET #deleting = :true',
+            ConditionExpression: '#version = :expected AND attribute_not_exists(#deleting)',
+            ExpressionAttributeNames: { '#version': 'version', '#deleting': 'deleting' },
+            ExpressionAttributeValues: { ':expected': current.version, ':true': true },
+          },
+        },
+        ...closeMemberCounter(this.tableName, directoryId, current.id),
+      ],
+    });
+    if (result.ok) return;
+    if (result.reasons[0] !== 'ConditionalCheckFailed')
+      throw new Error(`Group delete cancelled: ${result.reasons.join(',')}`);
+    const stored = await this.get(directoryId, current.id);
+    if (!stored) throw ScimError.notFound(`Group ${current.id} not found.`);
+    // Another DELETE marked the same version: carry on, both sweeps are idempotent.
+    if (!(stored.deleting && stored.version === current.version))
+      throw new VersionConflict(`Group ${current.id} changed concurrently`);
   }
 
   /** Deletes every membership item of the group, a Query page at a time, its batches in parallel. */

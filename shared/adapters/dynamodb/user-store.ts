@@ -18,7 +18,7 @@ import { COUNTER_SHARDS, keys } from '../../store/keys.ts';
 import { batchGet } from './batch.ts';
 import { groupIdsOf, removeFromAllGroups, type Table } from './membership.ts';
 import { queryPrefix } from './query-prefix.ts';
-import { MAX_TRANSACTION_ITEMS, transactWrite } from './transact.ts';
+import { MAX_TRANSACTION_ITEMS, retryOnTransactionConflict, transactWrite } from './transact.ts';
 import { fromUserItem, toUserItem } from './user-item.ts';
 
 /** Paging bookmarks live for an hour: long enough for an IdP import, short enough to stay small. */
@@ -132,7 +132,8 @@ export class DynamoUserStore implements UserStore {
       // Most updates (a deactivation, a title) touch no claim or index entry: a conditional PutItem
       // is exactly as atomic as a one-item transaction, at half the write capacity.
       try {
-        await this.client.send(new PutCommand(userPut));
+        // A membership transaction checking this user holds it for a moment: retry past it.
+        await retryOnTransactionConflict(() => this.client.send(new PutCommand(userPut)));
       } catch (error) {
         if (error instanceof ConditionalCheckFailedException)
           throw await this.goneOrConflict(directoryId, current.id);
@@ -399,17 +400,19 @@ export class DynamoUserStore implements UserStore {
 
   private async markDeleting(directoryId: string, current: StoredUser): Promise<void> {
     try {
-      await this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: keys.user(directoryId, current.id),
-          UpdateExpression: 'SET #deleting = :true',
-          // From here on no group can add the user (every add checks the mark), so the sweep that
-          // follows finds all its memberships. The version stays: the mark is not a change of the user.
-          ConditionExpression: '#version = :expected AND attribute_not_exists(#deleting)',
-          ExpressionAttributeNames: { '#version': 'version', '#deleting': 'deleting' },
-          ExpressionAttributeValues: { ':expected': current.version, ':true': true },
-        }),
+      await retryOnTransactionConflict(() =>
+        this.client.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: keys.user(directoryId, current.id),
+            UpdateExpression: 'SET #deleting = :true',
+            // From here on no group can add the user (every add checks the mark), so the sweep that
+            // follows finds all its memberships. The version stays: the mark is not a change of the user.
+            ConditionExpression: '#version = :expected AND attribute_not_exists(#deleting)',
+            ExpressionAttributeNames: { '#version': 'version', '#deleting': 'deleting' },
+            ExpressionAttributeValues: { ':expected': current.version, ':true': true },
+          }),
+        ),
       );
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
@@ -454,15 +457,17 @@ export class DynamoUserStore implements UserStore {
     const groups = [...saved, ...unsaved.map((id) => ({ id, displayName: names.get(id) ?? '' }))].sort(
       (a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
     );
-    await this.client.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: keys.user(directoryId, current.id),
-        UpdateExpression: 'SET #formerGroups = :groups',
-        ConditionExpression: 'attribute_exists(#deleting)',
-        ExpressionAttributeNames: { '#formerGroups': 'formerGroups', '#deleting': 'deleting' },
-        ExpressionAttributeValues: { ':groups': groups },
-      }),
+    await retryOnTransactionConflict(() =>
+      this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.user(directoryId, current.id),
+          UpdateExpression: 'SET #formerGroups = :groups',
+          ConditionExpression: 'attribute_exists(#deleting)',
+          ExpressionAttributeNames: { '#formerGroups': 'formerGroups', '#deleting': 'deleting' },
+          ExpressionAttributeValues: { ':groups': groups },
+        }),
+      ),
     );
     return groups;
   }

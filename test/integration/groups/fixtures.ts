@@ -3,6 +3,8 @@
  * through the group store, and readers for what the stores keep (members, MembershipChange items).
  */
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { localClientConfig } from '../../../local/dynamodb-local.ts';
+import { documentClient } from '../../../shared/adapters/dynamodb/client.ts';
 import { DynamoGroupStore } from '../../../shared/adapters/dynamodb/group-store.ts';
 import { DynamoUserStore } from '../../../shared/adapters/dynamodb/user-store.ts';
 import type { StoredGroup } from '../../../shared/ports/group-store.ts';
@@ -142,4 +144,31 @@ export async function versionOf(
   groupId: string,
 ): Promise<number | undefined> {
   return (await storesOf(table).groups.get(directoryId, groupId))?.version;
+}
+
+/**
+ * Stores on a client of their own whose every command first passes `inject` (by command name,
+ * e.g. `TransactWriteItems`), which may throw to simulate a crash or a DynamoDB fault, or do
+ * something in between. Fault injection only: the commands themselves run on DynamoDB Local.
+ */
+export function storesWithFaults(
+  table: TestTable,
+  inject: (command: string, input: Record<string, unknown>) => void | Promise<void>,
+) {
+  const client = documentClient(localClientConfig(table.endpoint));
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      await inject(
+        (context.commandName ?? '').replace(/Command$/, ''),
+        args.input as Record<string, unknown>,
+      );
+      return next(args);
+    },
+    { step: 'initialize', name: 'faultInjection' },
+  );
+  return {
+    users: new DynamoUserStore(client, table.tableName),
+    groups: new DynamoGroupStore(client, table.tableName),
+    destroy: () => client.destroy(),
+  };
 }
