@@ -802,6 +802,17 @@ function membershipSequence(
         expect: { status: 200, body: listOf('{{groupId}}', { members: { $absent: true } }) },
       },
       {
+        name: 'membership query, value-filter form: filter=id eq "…" and members[value eq "…"]',
+        request: {
+          method: 'GET',
+          path: '/Groups',
+          query: filter('id eq "{{groupId}}" and members[value eq "{{u2}}"]', {
+            excludedAttributes: 'members',
+          }),
+        },
+        expect: { status: 200, body: listOf('{{groupId}}') },
+      },
+      {
         name: "GET /Users/{first}: the group is among the user's groups",
         request: { method: 'GET', path: '/Users/{{u1}}' },
         expect: { status: 200, body: { groups: { $contains: { value: '{{groupId}}' } } } },
