@@ -7,7 +7,7 @@
  * `"#n"`, the n-th entry of `literals`.
  *
  * Being the one pass that knows what is inside a string, it also bounds the nesting of brackets
- * before the library's recursive descent sees them, and refuses `].` (see below).
+ * before the library's recursive descent sees them, and rewrites `].` (see `subAttributeIntoFilter`).
  */
 import { ScimError } from '../errors.ts';
 
@@ -37,7 +37,8 @@ export function nestedTooDeep(maxDepth: number): ScimError {
 
 /**
  * Replaces string and number literals by placeholders; throws invalidFilter for an unterminated
- * string, a malformed number, brackets nested deeper than `maxDepth` or a `].` sub-attribute.
+ * string, a malformed number, brackets nested deeper than `maxDepth` or a `].` sub-attribute that
+ * is not compared.
  *
  * @example
  * maskLiterals('title eq "a \\"b\\"" or x gt -1', 32)
@@ -78,18 +79,44 @@ export function maskLiterals(text: string, maxDepth: number): MaskedFilter {
     if (c === '(' || c === '[') depth++;
     if (c === ')' || c === ']') depth--;
     if (depth > maxDepth) throw nestedTooDeep(maxDepth);
-    if (c === ']' && text.charAt(i + 1) === '.') {
-      // RFC 7644 allows `emails[type eq "work"].value` in PATCH paths only. The library reads it
-      // as `emails[type eq "work"] and emails.value …`, which may match two different entries.
-      throw invalid(
-        'A sub-attribute after a value filter (such as emails[type eq "work"].value) is not filter syntax; ' +
-          'put the condition inside the brackets: emails[type eq "work" and value eq "…"].',
-      );
-    }
     masked += c;
     i++;
   }
-  return { masked, literals };
+  return { masked: subAttributeIntoFilter(masked), literals };
+}
+
+/** `].sub op value` (or `].sub pr`) once literals are placeholders. */
+const SUB_ATTRIBUTE_COMPARED =
+  /^\]\.([A-Za-z$][\w$-]*)\s+(pr\b|(?:eq|ne|co|sw|ew|gt|ge|lt|le)\s+(?:"#\d+"|true\b|false\b|null\b))/i;
+
+/**
+ * RFC 7644 writes `emails[type eq "work"].value` in PATCH paths only, but Entra ID filters users on
+ * it (`emails[type eq "work"].value eq "x"`, its documented uniqueness query). It means one entry
+ * that satisfies both, so it becomes `emails[(type eq "work") and value eq "x"]`. Left as it was,
+ * the library would read `emails[…] and emails.value eq "x"`, which two different entries may
+ * satisfy. Value filters do not nest, so the `[` that opens the filter is the last one before it.
+ *
+ * @example
+ * subAttributeIntoFilter('emails[type eq "#0"].value eq "#1"') // 'emails[(type eq "#0") and value eq "#1"]'
+ */
+function subAttributeIntoFilter(masked: string): string {
+  let out = masked;
+  for (let close = out.indexOf('].'); close >= 0; close = out.indexOf('].', close + 1)) {
+    const compared = SUB_ATTRIBUTE_COMPARED.exec(out.slice(close));
+    const open = out.lastIndexOf('[', close);
+    if (!compared || open < 0) {
+      throw invalid(
+        'A sub-attribute after a value filter (such as emails[type eq "work"].value) must be compared, ' +
+          'e.g. emails[type eq "work"].value eq "…", or put inside the brackets: emails[type eq "work" and value eq "…"].',
+      );
+    }
+    const [whole, subAttribute, comparison] = compared;
+    const inner = out.slice(open + 1, close);
+    const rewritten = `[(${inner}) and ${subAttribute} ${comparison}]`;
+    out = `${out.slice(0, open)}${rewritten}${out.slice(close + whole.length)}`;
+    close = open + rewritten.length - 1;
+  }
+  return out;
 }
 
 /** Index of the quote that closes the string opened at `start`, or -1. */

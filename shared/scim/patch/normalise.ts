@@ -123,8 +123,38 @@ function forTarget(context: Context, target: PatchTarget, value: ScimValue | und
     }
     return [{ index, op, target }];
   }
+  const given = singleValued(target, value, index);
   // Entra ID clears an attribute by sending null (SCIM_Null_Update in its validator).
-  if (value === null || value === undefined) return [{ index, op: 'remove', target }];
+  if (given === null || given === undefined) return [{ index, op: 'remove', target }];
+  return forValue(context, target, given);
+}
+
+/**
+ * A single-valued complex attribute (the enterprise manager) as Entra ID sends it: its validator
+ * clears the manager with an empty string (SCIM_Update_Manager_Test, "Replace with empty"), and
+ * its reference code sends it as a one-element list (`[{"$ref": …, "value": id}]`).
+ */
+function singleValued(
+  target: PatchTarget,
+  value: ScimValue | undefined,
+  index: number,
+): ScimValue | undefined {
+  const { attribute, subAttribute, filter } = target;
+  if (attribute.type !== 'complex' || attribute.multiValued || subAttribute || filter) return value;
+  if (value === '') return null;
+  if (!Array.isArray(value)) return value;
+  if (value.length > 1) {
+    throw fail(
+      index,
+      'invalidValue',
+      `"${attribute.name}" is single-valued and cannot take ${value.length} values`,
+    );
+  }
+  return value[0] ?? null;
+}
+
+function forValue(context: Context, target: PatchTarget, value: ScimValue): PatchOperation[] {
+  const { index, op } = context;
   if (target.filter && !target.subAttribute && !isScimObject(value)) {
     throw fail(index, 'invalidValue', 'a filtered path without a sub-attribute needs an object value');
   }

@@ -1,0 +1,134 @@
+/**
+ * `npm run scim-check`: replays the IdP conformance sequences (test/conformance) against any SCIM
+ * base URL and prints a pass/fail table, so that an operator can verify a deployment before
+ * pointing an IdP at it. The sequences use unique names and clean up after themselves (delete,
+ * or deactivate where the IdP never deletes), so they can run against a live directory.
+ */
+import { parseArgs } from 'node:util';
+import { runSequence, type ScimTarget, type SequenceResult } from '../../test/conformance/runner.ts';
+import { endpointsOf, type IdpConformance, type Sequence } from '../../test/conformance/sequence.ts';
+import { idps } from '../../test/conformance/sequences/index.ts';
+import { formatReport, type ReportRow } from './report.ts';
+
+export const SCIM_CHECK_USAGE = `usage: npm run scim-check -- --base <SCIM base URL> --token <bearer token> [options]
+
+  --base <url>        the directory's SCIM base URL, e.g. https://…/prod/okta/scim/v2
+  --token <token>     a bearer token of that directory (or set SCIM_CHECK_TOKEN)
+  --idp <id>          ${idps.map((idp) => idp.id).join(' | ')} | all (default: all); may be repeated
+  --sequence <id>     run only the sequences with this id (may be repeated)
+
+It creates users (and groups) with unique names and removes them again: deleted, or deactivated
+where the IdP itself never deletes (Okta). Exit code: 0 all passed, 1 a check failed, 2 usage or
+connection error.`;
+
+/** Endpoints every SCIM service has, whatever /ResourceTypes lists. */
+const DISCOVERY = ['/ResourceTypes', '/Schemas', '/ServiceProviderConfig'];
+
+class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+/**
+ * Runs the check; resolves to the process exit code.
+ *
+ * @example
+ * process.exitCode = await runScimCheck(['--base', url, '--token', token, '--idp', 'okta'], console.log);
+ */
+export async function runScimCheck(
+  argv: readonly string[],
+  print: (line: string) => void,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): Promise<number> {
+  let target: ScimTarget;
+  let selected: IdpConformance[];
+  let only: string[] | undefined;
+  try {
+    ({ target, selected, only } = readArguments(argv, env));
+  } catch (error) {
+    if (!(error instanceof UsageError) && !(error instanceof TypeError && 'code' in error)) throw error;
+    print(`error: ${error.message}\n\n${SCIM_CHECK_USAGE}`);
+    return 2;
+  }
+  const served = await servedEndpoints(target);
+  if (typeof served === 'string') {
+    print(`error: ${served}`);
+    return 2;
+  }
+  print(`SCIM conformance of ${target.baseUrl}\n`);
+  const rows: ReportRow[] = [];
+  for (const idp of selected) {
+    for (const sequence of idp.sequences.filter((s) => !only || only.includes(s.id))) {
+      const missing = endpointsOf(sequence).filter((endpoint) => !served.has(endpoint));
+      const row: ReportRow = { idp: idp.name, sequence, missing };
+      if (missing.length === 0) {
+        const result: SequenceResult = await runSequence(sequence, target);
+        rows.push({ ...row, result });
+      } else {
+        rows.push(row);
+      }
+    }
+  }
+  for (const line of formatReport(rows)) print(line);
+  return rows.some((row) => row.result && !row.result.passed) ? 1 : 0;
+}
+
+function readArguments(argv: readonly string[], env: Readonly<Record<string, string | undefined>>) {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: {
+      base: { type: 'string' },
+      token: { type: 'string' },
+      idp: { type: 'string', multiple: true },
+      sequence: { type: 'string', multiple: true },
+    },
+  });
+  const base = values.base;
+  if (!base || !/^https?:\/\/[^/\s]+/.test(base)) {
+    throw new UsageError('--base <SCIM base URL> is needed, e.g. https://…/prod/okta/scim/v2');
+  }
+  const token = values.token ?? env.SCIM_CHECK_TOKEN;
+  if (!token) throw new UsageError('--token <bearer token> (or SCIM_CHECK_TOKEN) is needed.');
+  const wanted = values.idp ?? ['all'];
+  const unknown = wanted.filter((id) => id !== 'all' && !idps.some((idp) => idp.id === id));
+  if (unknown.length > 0) throw new UsageError(`Unknown --idp ${unknown.join(', ')}.`);
+  const selected = wanted.includes('all') ? [...idps] : idps.filter((idp) => wanted.includes(idp.id));
+  const only = values.sequence;
+  const known = new Set(selected.flatMap((idp) => idp.sequences.map((sequence: Sequence) => sequence.id)));
+  const strays = (only ?? []).filter((id) => !known.has(id));
+  if (strays.length > 0) throw new UsageError(`No sequence ${strays.join(', ')} for the IdPs selected.`);
+  return {
+    target: { baseUrl: base.replace(/\/+$/, ''), token },
+    selected,
+    ...(only ? { only } : { only: undefined }),
+  };
+}
+
+/**
+ * The endpoints the service serves, from its /ResourceTypes (RFC 7644 §4), or why it could not
+ * be asked.
+ */
+async function servedEndpoints(target: ScimTarget): Promise<Set<string> | string> {
+  let response: Response;
+  try {
+    response = await fetch(`${target.baseUrl}/ResourceTypes`, {
+      headers: { Authorization: `Bearer ${target.token}`, Accept: 'application/scim+json' },
+      signal: AbortSignal.timeout(30_000),
+    });
+  } catch (error) {
+    const reason = error instanceof Error && error.cause instanceof Error ? error.cause : error;
+    return `cannot reach ${target.baseUrl}: ${reason instanceof Error ? reason.message : String(reason)}`;
+  }
+  if (response.status === 401 || response.status === 403) {
+    return `the token was refused (${response.status}): use a token of the directory in --base (npm run admin -- token mint <directory>).`;
+  }
+  const body = (await response.json().catch(() => undefined)) as
+    | { Resources?: { endpoint?: unknown }[] }
+    | undefined;
+  if (response.status !== 200 || !Array.isArray(body?.Resources)) {
+    return `${target.baseUrl}/ResourceTypes answered ${response.status}; is --base the SCIM base URL (…/{directoryId}/scim/v2)?`;
+  }
+  const endpoints = body.Resources.map((resource) => resource.endpoint).filter(
+    (e): e is string => typeof e === 'string',
+  );
+  return new Set([...DISCOVERY, ...endpoints]);
+}
