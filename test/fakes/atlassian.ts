@@ -23,6 +23,8 @@ export interface AtlassianFakeOptions {
   readonly accounts?: readonly { email: string; directories?: Record<string, 'active' | 'suspended'> }[];
   /** The most users a search page holds, whatever `limit` asks. */
   readonly pageSize?: number;
+  /** Every email searched has an account, active in the default directory (`npm start`). */
+  readonly accountsForEveryone?: boolean;
 }
 
 export interface AtlassianFake extends FakeVendor {
@@ -59,7 +61,7 @@ export async function startAtlassianFake(options: AtlassianFakeOptions = {}): Pr
   const defaultDirectoryId = randomBytes(8).toString('hex');
   const apiKey = `ATCTT3xFfGN0${randomBytes(16).toString('base64url')}`;
   const accounts = new Map<string, AtlassianFakeAccount>();
-  for (const account of options.accounts ?? []) {
+  const add = (account: { email: string; directories?: Record<string, 'active' | 'suspended'> }) => {
     const accountId = `712020:${randomBytes(8).toString('hex')}`;
     const directories = new Map<string, 'active' | 'suspended'>(
       Object.entries(account.directories ?? { [defaultDirectoryId]: 'active' }),
@@ -70,7 +72,8 @@ export async function startAtlassianFake(options: AtlassianFakeOptions = {}): Pr
       name: account.email.split('@')[0] ?? '',
       directories,
     });
-  }
+  };
+  for (const account of options.accounts ?? []) add(account);
   const byEmail = (email: string) =>
     [...accounts.values()].find((account) => account.email.toLowerCase() === email.toLowerCase());
   const membershipStatus = (account: AtlassianFakeAccount): AccessState => {
@@ -94,6 +97,8 @@ export async function startAtlassianFake(options: AtlassianFakeOptions = {}): Pr
       if (search && request.method === 'POST') {
         const body = (jsonBody(request) ?? {}) as { emails?: string[]; limit?: number; cursor?: string };
         const wanted = new Set((body.emails ?? []).map((email) => email.toLowerCase()));
+        if (options.accountsForEveryone)
+          for (const email of body.emails ?? []) if (!byEmail(email)) add({ email });
         const matches = [...accounts.values()].filter(
           (account) =>
             (wanted.size === 0 || wanted.has(account.email.toLowerCase())) &&

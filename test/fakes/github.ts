@@ -22,6 +22,8 @@ export interface GitHubFakeOptions {
   readonly members?: readonly string[];
   /** SAML NameID → linked GitHub login; without it the organization has no SAML SSO. */
   readonly samlIdentities?: Readonly<Record<string, string>>;
+  /** Every login is a member until removed (`npm start`, where the directory's users are not known in advance). */
+  readonly accountsForEveryone?: boolean;
 }
 
 export interface GitHubFake extends FakeVendor {
@@ -65,8 +67,11 @@ export async function startGitHubFake(options: GitHubFakeOptions = {}): Promise<
       const path = request.url.pathname;
       const membership = matchPath('/orgs/:org/memberships/:username', path);
       if (request.method === 'DELETE' && membership) {
-        if (membership.org !== organization || !members.delete(membership.username ?? '')) return notFound;
-        removed.push(membership.username ?? '');
+        const login = membership.username ?? '';
+        const member =
+          members.delete(login) || (options.accountsForEveryone === true && !removed.includes(login));
+        if (membership.org !== organization || !member) return notFound;
+        removed.push(login);
         return { status: 204 };
       }
       const org = matchPath('/orgs/:org', path);

@@ -23,6 +23,8 @@ export interface SalesforceFakeOptions {
   readonly users?: readonly Omit<SalesforceFakeUser, 'Id'>[];
   /** Usernames Salesforce refuses to deactivate (a default lead owner, say). */
   readonly cannotDeactivate?: readonly string[];
+  /** Every value queried has an active User (`npm start`, where the directory's users are not known in advance). */
+  readonly accountsForEveryone?: boolean;
 }
 
 export interface SalesforceFake extends FakeVendor {
@@ -51,10 +53,11 @@ export async function startSalesforceFake(options: SalesforceFakeOptions = {}): 
   };
   const tokens = new FakeTokens();
   const users = new Map<string, SalesforceFakeUser>();
-  for (const user of options.users ?? []) {
+  const add = (user: Omit<SalesforceFakeUser, 'Id'>) => {
     const Id = `005${randomBytes(6).toString('hex').toUpperCase()}AAA`;
     users.set(Id, { ...user, Id });
-  }
+  };
+  for (const user of options.users ?? []) add(user);
   const byUsername = (username: string) => [...users.values()].find((user) => user.Username === username);
 
   const fake = await startFakeServer(
@@ -134,6 +137,9 @@ export async function startSalesforceFake(options: SalesforceFakeOptions = {}): 
     if (!match) return error(400, 'MALFORMED_QUERY', `unexpected token: '${soql.slice(0, 40)}'`);
     const field = match[1] as 'Username' | 'Email' | 'FederationIdentifier';
     const value = (match[2] ?? '').replace(/\\(.)/g, '$1');
+    const known = [...users.values()].some((user) => user[field]?.toLowerCase() === value.toLowerCase());
+    if (!known && options.accountsForEveryone)
+      add({ Username: value, Email: value, FederationIdentifier: value, IsActive: true });
     // Like SOQL's = on text fields: case-insensitive.
     const records = [...users.values()]
       .filter((user) => user[field]?.toLowerCase() === value.toLowerCase())

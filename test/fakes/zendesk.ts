@@ -21,6 +21,8 @@ export interface ZendeskFakeOptions {
   readonly users?: readonly { email: string; name?: string; suspended?: boolean }[];
   /** The most results a search page holds, whatever per_page asks (Zendesk: 100). */
   readonly pageSize?: number;
+  /** Every email searched has a user (`npm start`, where the directory's users are not known in advance). */
+  readonly accountsForEveryone?: boolean;
 }
 
 export interface ZendeskFake extends FakeVendor {
@@ -43,7 +45,7 @@ export async function startZendeskFake(options: ZendeskFakeOptions = {}): Promis
   const oauthToken = randomBytes(32).toString('hex');
   const users = new Map<number, ZendeskFakeUser>();
   let nextId = 361_000_000_001;
-  for (const user of options.users ?? []) {
+  const add = (user: { email: string; name?: string; suspended?: boolean }) => {
     const id = nextId++;
     users.set(id, {
       id,
@@ -51,7 +53,8 @@ export async function startZendeskFake(options: ZendeskFakeOptions = {}): Promis
       email: user.email,
       suspended: user.suspended ?? false,
     });
-  }
+  };
+  for (const user of options.users ?? []) add(user);
   const byEmail = (email: string) =>
     [...users.values()].find((user) => user.email.toLowerCase() === email.toLowerCase());
   const basic = `Basic ${Buffer.from(`${admin.email}/token:${admin.apiToken}`).toString('base64')}`;
@@ -88,6 +91,7 @@ export async function startZendeskFake(options: ZendeskFakeOptions = {}): Promis
   function search(params: URLSearchParams): FakeReply {
     const query = (params.get('query') ?? '').trim();
     const email = /^email:"?([^"]*)"?$/i.exec(query)?.[1]?.toLowerCase();
+    if (email && options.accountsForEveryone && !byEmail(email)) add({ email });
     const matches = [...users.values()].filter((user) =>
       email !== undefined
         ? user.email.toLowerCase().includes(email)

@@ -22,6 +22,8 @@ export interface ZoomFakeOptions {
   readonly users?: readonly string[];
   readonly inactive?: readonly string[];
   readonly tokenTtlSeconds?: number;
+  /** Every email looked up has an active user (`npm start`, where the directory's users are not known in advance). */
+  readonly accountsForEveryone?: boolean;
 }
 
 export interface ZoomFake extends FakeVendor {
@@ -43,13 +45,20 @@ export async function startZoomFake(options: ZoomFakeOptions = {}): Promise<Zoom
   };
   const tokens = new FakeTokens();
   const users = new Map<string, ZoomFakeUser>();
-  for (const email of [...(options.users ?? []), ...(options.inactive ?? [])]) {
-    const id = randomBytes(11).toString('base64url');
-    users.set(id, { id, email, status: options.inactive?.includes(email) ? 'inactive' : 'active' });
-  }
   const byEmail = (email: string) =>
     [...users.values()].find((user) => user.email.toLowerCase() === email.toLowerCase());
-  const find = (idOrEmail: string) => users.get(idOrEmail) ?? byEmail(idOrEmail);
+  const add = (email: string, status: ZoomFakeUser['status']) => {
+    const id = randomBytes(11).toString('base64url');
+    users.set(id, { id, email, status });
+  };
+  const find = (idOrEmail: string): ZoomFakeUser | undefined => {
+    const user = users.get(idOrEmail) ?? byEmail(idOrEmail);
+    if (user || !options.accountsForEveryone || !idOrEmail.includes('@')) return user;
+    add(idOrEmail, 'active');
+    return byEmail(idOrEmail);
+  };
+  for (const email of options.users ?? []) add(email, 'active');
+  for (const email of options.inactive ?? []) add(email, 'inactive');
   const unknownUser = (idOrEmail: string): FakeReply => ({
     status: 404,
     body: { code: 1001, message: `User does not exist: ${idOrEmail}.` },
