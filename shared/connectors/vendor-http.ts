@@ -53,7 +53,7 @@ export interface VendorHttpOptions extends VendorHttpSetup {
   /** Time for every request made through this client, from its creation. */
   readonly budgetMs?: number;
   readonly retry?: Partial<RetryPolicy>;
-  /** Told of each retry (method, URL without query, status): a slow vendor shows in the logs. */
+  /** Told of each retry (method, host, status or error): a slow vendor shows in the logs. */
   readonly log?: ConnectorLogger;
   readonly fetch?: typeof globalThis.fetch;
 }
@@ -187,8 +187,10 @@ async function send(
         ],
         beforeRetry: [
           function logRetry({ error, retryCount }) {
+            // The host only: paths carry logins and email addresses, which stay out of logs.
             options.log?.warn('Vendor call retried', {
-              target,
+              method: request.method,
+              host: url.host,
               retry: retryCount,
               ...(isHTTPError(error) ? { status: error.response.status } : { reason: error.name }),
             });
