@@ -149,6 +149,8 @@ export function defineConnector<Settings, Secrets>(
 }
 
 /** The event types a connector subscribes to: the ones it has a handler for. */
-export function subscribedEventTypes(definition: ConnectorDefinition): UserEventType[] {
+export function subscribedEventTypes<Settings, Secrets>(
+  definition: ConnectorDefinition<Settings, Secrets>,
+): UserEventType[] {
   return (Object.keys(definition.handlers) as UserEventType[]).sort();
 }

@@ -6,7 +6,7 @@ import salesforce from '../../../functions/connectors/salesforce/connector.ts';
 import webhook from '../../../functions/connectors/webhook/connector.ts';
 import zendesk from '../../../functions/connectors/zendesk/connector.ts';
 import zoom from '../../../functions/connectors/zoom/connector.ts';
-import type { ConnectorDefinition } from '../../../shared/connectors/connector.ts';
+import { type ConnectorDefinition, subscribedEventTypes } from '../../../shared/connectors/connector.ts';
 import { type ShippedConnectorId, startVendorFakes, type VendorFakes } from '../../fakes/index.ts';
 import { runHandler, userEvent } from '../../support/connector-harness.ts';
 
@@ -60,13 +60,19 @@ describe('the shipped connectors against their fakes, as npm start runs them', (
     expect(vendors.github.removed).toEqual(['lin.chen']);
   });
 
-  it('every connector acts on the leaver events and the returner event', () => {
-    for (const definition of Object.values(shipped)) {
-      expect(Object.keys(definition.handlers).sort()).toEqual([
-        'user.deactivated',
-        'user.deleted',
-        'user.reactivated',
-      ]);
+  it('every connector subscribes to the leaver events and the returner event', () => {
+    // One call per definition: each is typed by its own settings and secrets.
+    const subscriptions = [
+      subscribedEventTypes(github),
+      subscribedEventTypes(atlassian),
+      subscribedEventTypes(zoom),
+      subscribedEventTypes(salesforce),
+      subscribedEventTypes(zendesk),
+      subscribedEventTypes(webhook),
+      subscribedEventTypes(manual),
+    ];
+    for (const types of subscriptions) {
+      expect(types).toEqual(['user.deactivated', 'user.deleted', 'user.reactivated']);
     }
   });
 });
