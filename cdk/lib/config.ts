@@ -1,6 +1,10 @@
 import type { App } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { z } from 'zod';
+import { connectorRegistry } from '../../functions/connectors/registry.ts';
+import { connectorKey } from '../../shared/connectors/prepare.ts';
+import type { RegisteredConnector } from '../../shared/connectors/registry.ts';
+import { scopeSchema } from '../../shared/connectors/scope.ts';
 
 /** The retention periods CloudWatch Logs accepts; any other number would fail at deploy time. */
 const retentionPeriods = new Set<number>(
@@ -17,7 +21,37 @@ const booleanFlag = z.union([z.boolean(), z.enum(['true', 'false']).transform((v
 const arnOf = (service: string, resource: string) =>
   new RegExp(`^arn:aws[a-z-]*:${service}:[a-z0-9-]+:\\d{12}:${resource}$`);
 
-export const appConfigSchema = z
+/** `-c connectors='[...]'` arrives as a JSON string; cdk.json gives the array itself. */
+const jsonArray = (value: unknown) => {
+  if (typeof value !== 'string') return value;
+  try {
+    return JSON.parse(value);
+  } catch {
+    return value;
+  }
+};
+
+/** One application to deprovision: which shipped connector, for whom, with which settings. */
+export const connectorConfigSchema = z.strictObject({
+  /** A connector id of functions/connectors/registry.ts, e.g. `github`. */
+  id: z.string().regex(/^[a-z][a-z0-9-]{0,39}$/, 'a connector id: lower-case letters, digits and dashes'),
+  /**
+   * Only for a second instance of one connector (two manual tasks, two webhooks): its ledger id
+   * becomes `{id}-{name}`.
+   */
+  name: z
+    .string()
+    .regex(/^[a-z][a-z0-9-]{0,29}$/, 'lower-case letters, digits and dashes, starting with a letter')
+    .optional(),
+  /** `everyone` (default), or `{ "groups": ["Engineering", "<group id>"] }`. */
+  scope: scopeSchema.default('everyone'),
+  /** The connector's own settings, checked against its schema (secrets go to Secrets Manager, never here). */
+  settings: z.record(z.string(), z.unknown()).default({}),
+});
+
+export type ConnectorConfig = z.infer<typeof connectorConfigSchema>;
+
+const configShape = z
   .object({
     /** Names the stacks and the API stage, so several stages can live in one account. */
     stage: z
@@ -64,6 +98,8 @@ export const appConfigSchema = z
      *   account controls (and can revoke); $1 a month plus requests.
      */
     tableEncryption: z.enum(['aws-owned', 'aws-managed', 'customer-managed']).default('aws-managed'),
+    /** The applications to deprovision, one entry each (docs/connectors.md). */
+    connectors: z.preprocess(jsonArray, z.array(connectorConfigSchema)).default([]),
   })
   .check((ctx) => {
     const config = ctx.value;
@@ -90,6 +126,53 @@ export const appConfigSchema = z
       });
   });
 
+/**
+ * The configuration schema, with each connector entry checked against a registry: its id must
+ * name a connector, appear once, and its settings must pass the connector's own schema.
+ */
+export function appConfigSchemaFor(registry: readonly RegisteredConnector[]) {
+  return configShape.check((ctx) => {
+    const seen = new Set<string>();
+    for (const [index, entry] of ctx.value.connectors.entries()) {
+      const path = ['connectors', index];
+      const definition = registry.find((candidate) => candidate.id === entry.id);
+      if (!definition) {
+        ctx.issues.push({
+          code: 'custom',
+          input: entry.id,
+          path: [...path, 'id'],
+          message: `no connector "${entry.id}" (shipped: ${registry.map((known) => known.id).join(', ') || 'none'})`,
+        });
+        continue;
+      }
+      const key = connectorKey(entry.id, entry.name);
+      if (seen.has(key))
+        ctx.issues.push({
+          code: 'custom',
+          input: entry.id,
+          path: [...path, entry.name ? 'name' : 'id'],
+          message: `connector "${key}" is configured twice: one entry per application (add a distinct "name" for a second instance)`,
+        });
+      seen.add(key);
+      const settings = definition.settings.safeParse(entry.settings);
+      if (!settings.success)
+        for (const issue of settings.error.issues)
+          ctx.issues.push({
+            code: 'custom',
+            input: entry.settings,
+            path: [
+              ...path,
+              'settings',
+              ...issue.path.map((key) => (typeof key === 'symbol' ? String(key) : key)),
+            ],
+            message: issue.message,
+          });
+    }
+  });
+}
+
+export const appConfigSchema = appConfigSchemaFor(connectorRegistry);
+
 export type AppConfig = z.infer<typeof appConfigSchema>;
 /** What a caller may pass: every key optional, numbers and booleans also as strings. */
 export type AppConfigInput = z.input<typeof appConfigSchema>;
@@ -100,8 +183,12 @@ export type AppConfigInput = z.input<typeof appConfigSchema>;
  * @example
  * const config = parseConfig({ stage: 'prod', alarmEmail: 'ops@example.com' }, 'ScimConnector props');
  */
-export function parseConfig(raw: unknown, source: string): AppConfig {
-  const result = appConfigSchema.safeParse(raw);
+export function parseConfig(
+  raw: unknown,
+  source: string,
+  registry: readonly RegisteredConnector[] = connectorRegistry,
+): AppConfig {
+  const result = appConfigSchemaFor(registry).safeParse(raw);
   if (!result.success) throw new Error(`Invalid ${source}: ${z.prettifyError(result.error)}`);
   return result.data;
 }
@@ -113,8 +200,11 @@ export function parseConfig(raw: unknown, source: string): AppConfig {
  * // npx cdk synth -c stage=prod -c logRetentionDays=365
  * const config = loadConfig(app); // { stage: 'prod', logRetentionDays: 365, ... }
  */
-export function loadConfig(app: App): AppConfig {
-  const keys = Object.keys(appConfigSchema.shape);
+export function loadConfig(
+  app: App,
+  registry: readonly RegisteredConnector[] = connectorRegistry,
+): AppConfig {
+  const keys = Object.keys(configShape.shape);
   const raw = Object.fromEntries(keys.map((key) => [key, app.node.tryGetContext(key)]));
-  return parseConfig(raw, 'CDK context');
+  return parseConfig(raw, 'CDK context', registry);
 }

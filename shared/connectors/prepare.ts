@@ -5,22 +5,28 @@
  * picked up without a cold start).
  */
 import { z } from 'zod';
-import type { ConnectorDefinition, VendorHttp } from './connector.ts';
+import type { ConnectorDefinition, ConnectorLogger, VendorHttpSetup } from './connector.ts';
 import { PermanentError } from './errors.ts';
 import type { PreparedConnector } from './runtime.ts';
 import type { Scope } from './scope.ts';
+import { connectorHttp, type VendorHttpOptions } from './vendor-http.ts';
 
 /** Reads the connector's secret as JSON: Secrets Manager in AWS, a local file or the environment in `npm start`. */
 export type SecretSource = () => Promise<unknown>;
 
 export interface PrepareOptions<Settings, Secrets> {
   readonly definition: ConnectorDefinition<Settings, Secrets>;
+  /** Distinguishes several instances of one connector: the ledger id becomes `{id}-{name}`. */
+  readonly name?: string;
   /** The raw settings of the configuration, validated against `definition.settings`. */
   readonly settings: unknown;
   readonly scope: Scope;
   readonly secrets: SecretSource;
-  /** Built from the validated settings (its base URL is usually one of them). */
-  readonly http: (settings: Settings) => VendorHttp;
+  /**
+   * Options of the vendor client each event gets (its time budget starts with the event).
+   * @default the client's defaults: 25 s budget, 4 retries honouring Retry-After
+   */
+  readonly vendorHttp?: Omit<VendorHttpOptions, keyof VendorHttpSetup | 'log'>;
   /** How long secrets read are kept. @default 5 minutes */
   readonly secretsTtlMs?: number;
   readonly now?: () => number;
@@ -30,7 +36,7 @@ export interface PrepareOptions<Settings, Secrets> {
  * Validates the settings and wires the secrets; throws naming the settings fields that are wrong.
  *
  * @example
- * const github = prepareConnector({ definition, settings: { organization: 'acme' }, scope: 'everyone', secrets, http });
+ * const github = prepareConnector({ definition, settings: { organization: 'acme' }, scope: 'everyone', secrets });
  */
 export function prepareConnector<Settings, Secrets>(
   options: PrepareOptions<Settings, Secrets>,
@@ -41,10 +47,13 @@ export function prepareConnector<Settings, Secrets>(
   const now = options.now ?? Date.now;
   let cached: { value: Secrets; until: number } | undefined;
   return {
+    id: connectorKey(definition.id, options.name),
+    application: applicationName(definition, settings),
     definition,
     settings,
     scope: options.scope,
-    http: options.http(settings),
+    http: (secrets: Secrets, log: ConnectorLogger) =>
+      connectorHttp(definition, { settings, secrets }, { ...options.vendorHttp, log }),
     async secrets() {
       if (cached && cached.until > now()) return cached.value;
       const parsed = definition.secrets.safeParse(await options.secrets());
@@ -74,4 +83,33 @@ export function parseSettings<Settings>(
   const parsed = definition.settings.safeParse(raw ?? {});
   if (!parsed.success) throw new Error(`${definition.id} settings: ${z.prettifyError(parsed.error)}`);
   return parsed.data;
+}
+
+/**
+ * The ledger id of a configured connector: its id, or `{id}-{name}` for a named instance.
+ *
+ * @example
+ * connectorKey('manual', 'legacy-erp'); // 'manual-legacy-erp'
+ */
+export function connectorKey(id: string, name?: string): string {
+  return name ? `${id}-${name}` : id;
+}
+
+/**
+ * The application's name in the evidence: the settings' `application` where the connector has
+ * one (a manual task or a webhook serves whatever application it is configured for), else the
+ * definition's.
+ *
+ * @example
+ * applicationName(manual, { application: 'Legacy ERP', instructions: '…' }); // 'Legacy ERP'
+ */
+export function applicationName(
+  definition: Pick<ConnectorDefinition, 'application'>,
+  settings: unknown,
+): string {
+  const named =
+    typeof settings === 'object' && settings !== null && 'application' in settings
+      ? settings.application
+      : undefined;
+  return typeof named === 'string' && named.length > 0 ? named : definition.application;
 }

@@ -104,7 +104,7 @@ export function createConnectorQueueHandler(options: ConnectorQueueHandlerOption
     const parsed = eventOfMessage(record.body);
     if (!parsed.ok) {
       log.error('Unreadable message sent to the dead-letter queue', {
-        connectorId: connector.definition.id,
+        connectorId: connector.id,
         messageId: record.messageId,
         error: parsed.error,
       });

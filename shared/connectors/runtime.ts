@@ -34,12 +34,20 @@ import { type GroupReader, inScope, type Scope } from './scope.ts';
 
 /** A connector ready to run: its definition with validated settings, its scope, secrets and HTTP client. */
 export interface PreparedConnector<Settings = unknown, Secrets = unknown> {
+  /**
+   * The id in the ledger: the definition's id, or `{id}-{name}` for one of several instances of
+   * a connector (two manual tasks, two webhooks).
+   */
+  readonly id: string;
+  /** The application's name in the evidence. */
+  readonly application: string;
   readonly definition: ConnectorDefinition<Settings, Secrets>;
   readonly settings: Settings;
   readonly scope: Scope;
   /** The secrets, read on first use and cached by the source; throws PermanentError when they do not fit the schema. */
   secrets(): Promise<Secrets>;
-  readonly http: VendorHttp;
+  /** The vendor client of one event (its time budget starts now), from the definition's HTTP setup. */
+  http(secrets: Secrets, log: ConnectorLogger): VendorHttp;
 }
 
 export interface RuntimeDependencies {
@@ -131,7 +139,7 @@ export async function applyEvent(
   const userId = event.user.id;
 
   for (let round = 0; round < MAX_CLAIM_ROUNDS; round++) {
-    const state = await deps.ledger.application(directoryId, userId, definition.id);
+    const state = await deps.ledger.application(directoryId, userId, connector.id);
     if (state?.finishedEventIds.includes(event.eventId)) {
       // A failure recorded but not yet in the DLQ (the forward failed): forward it again.
       if (
@@ -157,8 +165,8 @@ export async function applyEvent(
     const sameEvent = state?.event?.eventId === event.eventId;
     const claimed: ApplicationState = {
       ...(state ?? { finishedEventIds: [] }),
-      connectorId: definition.id,
-      application: definition.application,
+      connectorId: connector.id,
+      application: connector.application,
       status: state?.status ?? 'pending',
       sequence: event.sequence,
       event: { eventId: event.eventId, eventType: event.type, sequence: event.sequence },
@@ -255,7 +263,6 @@ async function outcomeOf(
   attempt: number,
   handler: AnyHandler,
 ): Promise<Outcome> {
-  const { definition } = connector;
   try {
     if (!(await inScope(connector.scope, event, deps.groups)))
       return { status: 'out_of_scope', detail: 'The user is not in the connector’s scope.' };
@@ -263,7 +270,7 @@ async function outcomeOf(
     const returned: unknown = await handler(event, {
       settings: connector.settings,
       secrets,
-      http: connector.http,
+      http: connector.http(secrets, deps.log),
       log: deps.log,
       attempt,
     });
@@ -271,11 +278,11 @@ async function outcomeOf(
     if (!parsed.success)
       return {
         status: 'failed_permanent',
-        detail: `The ${definition.id} connector returned no valid outcome for ${event.type}.`,
+        detail: `The ${connector.id} connector returned no valid outcome for ${event.type}.`,
       };
     return parsed.data;
   } catch (error) {
-    deps.log.warn('Connector handler failed', { ...logKeys(definition.id, event), error: errorText(error) });
+    deps.log.warn('Connector handler failed', { ...logKeys(connector.id, event), error: errorText(error) });
     if (error instanceof PermanentError)
       return {
         status: 'failed_permanent',
@@ -292,19 +299,18 @@ async function record(
   deps: RuntimeDependencies,
   entry: Omit<HistoryEntry, 'connectorId' | 'at' | 'eventId' | 'eventType' | 'sequence'>,
 ): Promise<void> {
-  const { definition } = connector;
   await deps.ledger.appendHistory(event.directoryId, event.user.id, {
-    connectorId: definition.id,
+    connectorId: connector.id,
     at: (deps.now ?? (() => new Date()))().toISOString(),
     eventId: event.eventId,
     eventType: event.type,
     sequence: event.sequence,
     ...entry,
   });
-  deps.log.info('Connector outcome recorded', { ...logKeys(definition.id, event), outcome: entry.kind });
+  deps.log.info('Connector outcome recorded', { ...logKeys(connector.id, event), outcome: entry.kind });
   deps.onRecorded?.({
-    connectorId: definition.id,
-    application: definition.application,
+    connectorId: connector.id,
+    application: connector.application,
     event,
     kind: entry.kind,
     attempt: entry.attempt,
@@ -326,14 +332,13 @@ export async function recordDeadLettered(
   event: UserEvent,
   deps: RuntimeDependencies,
 ): Promise<void> {
-  const { definition } = connector;
   const at = (deps.now ?? (() => new Date()))().toISOString();
   const { directoryId } = event;
   for (let round = 0; round < MAX_CLAIM_ROUNDS; round++) {
-    const state = await deps.ledger.application(directoryId, event.user.id, definition.id);
+    const state = await deps.ledger.application(directoryId, event.user.id, connector.id);
     if (!state || state.event?.eventId !== event.eventId) break;
     await deps.ledger.appendHistory(directoryId, event.user.id, {
-      connectorId: definition.id,
+      connectorId: connector.id,
       kind: 'dead_lettered',
       at,
       eventId: event.eventId,

@@ -19,16 +19,19 @@ describe('ScimConnector, embedded in a fresh stack', () => {
     template.resourceCountIs('AWS::DynamoDB::Table', 1);
     template.resourceCountIs('AWS::Events::EventBus', 1);
     template.resourceCountIs('AWS::Events::Archive', 1);
-    template.resourceCountIs('AWS::SQS::Queue', 1);
+    // The relay's failure queue, the evidence recorder's queue and its dead-letter queue.
+    template.resourceCountIs('AWS::SQS::Queue', 3);
     template.resourceCountIs('AWS::ApiGateway::RestApi', 1);
     template.resourceCountIs('AWS::ApiGateway::Account', 0);
-    template.resourceCountIs('AWS::Lambda::Function', 3);
-    template.resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 8);
+    // Users, discovery, relay, evidence recorder and evidence API.
+    template.resourceCountIs('AWS::Lambda::Function', 5);
+    template.resourceCountIs('AWS::Lambda::EventSourceMapping', 2);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 9);
     template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
     template.hasResourceProperties('AWS::ApiGateway::Stage', { StageName: 'prod' });
     expect(stack.resolve(scim.api.baseUrlTemplate)).toBeDefined();
-  });
+    // The first synthesis of a file pays for loading aws-cdk-lib, which on two shared cores can take a while.
+  }, 60_000);
 
   it('passes cdk-nag with the acknowledgements it carries', () => {
     const { app } = embed({ alarmEmail: 'oncall@example.com', tableEncryption: 'customer-managed' });

@@ -95,7 +95,8 @@ describe('alarms', () => {
 
   it('treats missing data as fine, and notifies nobody without a target', () => {
     const alarms = Object.values(minimal.findResources('AWS::CloudWatch::Alarm'));
-    expect(alarms).toHaveLength(8);
+    // The eight of the SCIM pipeline and the evidence recorder's dead-letter queue.
+    expect(alarms).toHaveLength(9);
     for (const alarm of alarms) {
       expect(alarm.Properties.TreatMissingData).toBe('notBreaching');
       expect(alarm.Properties.AlarmActions).toBeUndefined();

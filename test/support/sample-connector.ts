@@ -9,13 +9,15 @@ import type { UserSnapshot } from '../../shared/events/envelope.ts';
 
 const account = z.object({ id: z.string(), email: z.string(), active: z.boolean() });
 
-async function findAccount(http: VendorHttp, user: UserSnapshot, token: string) {
+/** The runtime's vendor client without its own retries: a test sees each vendor answer. */
+export const NO_VENDOR_RETRIES = { retry: { retries: 0 } } as const;
+
+async function findAccount(http: VendorHttp, user: UserSnapshot) {
   const email = user.emails?.find((candidate) => candidate.primary)?.value ?? user.userName;
   const found = await http.request({
     method: 'GET',
     url: 'users',
     query: { email },
-    headers: { authorization: `Bearer ${token}` },
   });
   return {
     found,
@@ -23,13 +25,8 @@ async function findAccount(http: VendorHttp, user: UserSnapshot, token: string) 
   };
 }
 
-async function setActive(
-  http: VendorHttp,
-  user: UserSnapshot,
-  token: string,
-  active: boolean,
-): Promise<Outcome> {
-  const { found, accounts } = await findAccount(http, user, token);
+async function setActive(http: VendorHttp, user: UserSnapshot, active: boolean): Promise<Outcome> {
+  const { found, accounts } = await findAccount(http, user);
   if (found.status === 401)
     throw new PermanentError('Acme Chat refused the API token (401).', found.requestId);
   if (found.status >= 500)
@@ -39,7 +36,6 @@ async function setActive(
   const changed = await http.request({
     method: 'POST',
     url: `users/${target.id}/${active ? 'activate' : 'deactivate'}`,
-    headers: { authorization: `Bearer ${token}` },
   });
   if (changed.status >= 500)
     return { status: 'failed_retryable', detail: `Acme Chat answered ${changed.status}.` };
@@ -57,9 +53,14 @@ export const sampleConnector = defineConnector({
   application: 'Acme Chat',
   settings: z.object({ apiBaseUrl: z.url() }),
   secrets: z.object({ apiToken: z.string().min(1) }),
+  http: ({ settings, secrets }) => ({
+    baseUrl: settings.apiBaseUrl,
+    headers: { authorization: `Bearer ${secrets.apiToken}` },
+    requestIdHeaders: ['x-request-id'],
+  }),
   handlers: {
-    'user.deactivated': (event, { http, secrets }) => setActive(http, event.user, secrets.apiToken, false),
-    'user.deleted': (event, { http, secrets }) => setActive(http, event.user, secrets.apiToken, false),
-    'user.reactivated': (event, { http, secrets }) => setActive(http, event.user, secrets.apiToken, true),
+    'user.deactivated': (event, { http }) => setActive(http, event.user, false),
+    'user.deleted': (event, { http }) => setActive(http, event.user, false),
+    'user.reactivated': (event, { http }) => setActive(http, event.user, true),
   },
 });

@@ -17,10 +17,9 @@ import {
 } from '../../../shared/connectors/runtime.ts';
 import type { UserEvent } from '../../../shared/events/catalogue.ts';
 import { useDynamoTable } from '../../support/dynamo.ts';
-import { fetchVendorHttp } from '../../support/fetch-vendor-http.ts';
 import { userEvent } from '../../support/lifecycle-events.ts';
 import { memoryGroups } from '../../support/memory-groups.ts';
-import { sampleConnector } from '../../support/sample-connector.ts';
+import { NO_VENDOR_RETRIES, sampleConnector } from '../../support/sample-connector.ts';
 import { SAMPLE_VENDOR_TOKEN, type SampleVendor, startSampleVendor } from '../../support/sample-vendor.ts';
 
 const table = useDynamoTable();
@@ -70,14 +69,13 @@ beforeAll(async () => {
     settings: { apiBaseUrl: vendor.url },
     scope: 'everyone',
     secrets: async () => ({ apiToken: SAMPLE_VENDOR_TOKEN }),
-    http: (settings) => fetchVendorHttp(settings.apiBaseUrl),
+    vendorHttp: NO_VENDOR_RETRIES,
   }) as PreparedConnector;
   payroll = prepareConnector({
     definition: payrollTask,
     settings: {},
     scope: 'everyone',
     secrets: async () => ({}),
-    http: () => fetchVendorHttp(vendor.url),
   }) as PreparedConnector;
 });
 afterAll(() => vendor.close());

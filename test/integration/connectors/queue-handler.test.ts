@@ -15,9 +15,8 @@ import {
 import type { PreparedConnector } from '../../../shared/connectors/runtime.ts';
 import { noGroups } from '../../../shared/connectors/scope.ts';
 import { useDynamoTable } from '../../support/dynamo.ts';
-import { fetchVendorHttp } from '../../support/fetch-vendor-http.ts';
 import { sqsRecordOf, userEvent } from '../../support/lifecycle-events.ts';
-import { sampleConnector } from '../../support/sample-connector.ts';
+import { NO_VENDOR_RETRIES, sampleConnector } from '../../support/sample-connector.ts';
 import { SAMPLE_VENDOR_TOKEN, type SampleVendor, startSampleVendor } from '../../support/sample-vendor.ts';
 
 const table = useDynamoTable();
@@ -49,7 +48,7 @@ describe('createConnectorQueueHandler', () => {
         settings: { apiBaseUrl: vendor.url },
         scope: 'everyone',
         secrets: async () => ({ apiToken: token }),
-        http: (settings) => fetchVendorHttp(settings.apiBaseUrl),
+        vendorHttp: NO_VENDOR_RETRIES,
       }) as PreparedConnector;
     const handler = (token: string) =>
       createConnectorQueueHandler({

@@ -16,10 +16,9 @@ import {
 } from '../../../shared/connectors/runtime.ts';
 import { noGroups, type Scope } from '../../../shared/connectors/scope.ts';
 import { useDynamoTable } from '../../support/dynamo.ts';
-import { fetchVendorHttp } from '../../support/fetch-vendor-http.ts';
 import { userEvent } from '../../support/lifecycle-events.ts';
 import { memoryGroups } from '../../support/memory-groups.ts';
-import { sampleConnector } from '../../support/sample-connector.ts';
+import { NO_VENDOR_RETRIES, sampleConnector } from '../../support/sample-connector.ts';
 import { SAMPLE_VENDOR_TOKEN, type SampleVendor, startSampleVendor } from '../../support/sample-vendor.ts';
 
 const table = useDynamoTable();
@@ -39,7 +38,7 @@ function sample(scope: Scope = 'everyone', token = SAMPLE_VENDOR_TOKEN): Prepare
     settings: { apiBaseUrl: vendor.url },
     scope,
     secrets: async () => ({ apiToken: token }),
-    http: (settings) => fetchVendorHttp(settings.apiBaseUrl),
+    vendorHttp: NO_VENDOR_RETRIES,
   }) as PreparedConnector;
 }
 
@@ -240,7 +239,6 @@ describe('applyEvent', () => {
         settings: {},
         scope: 'everyone',
         secrets: async () => secrets,
-        http: () => fetchVendorHttp(vendor.url),
       }) as PreparedConnector;
     const left = () => userEvent('user.deactivated', { userId: newUser(), sequence: 2 });
 
