@@ -5,17 +5,29 @@
  * polled, the same relay handler turns changes into events, and a local bus routes them by the
  * shared patterns to whoever subscribed (`runtime.events.subscribe`).
  */
+import { timingSafeEqual } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { documentClient } from '../shared/adapters/dynamodb/client.ts';
 import { DynamoDirectoryStore } from '../shared/adapters/dynamodb/directory-store.ts';
+import { DynamoRevocationLedger } from '../shared/adapters/dynamodb/revocation-ledger.ts';
 import { DynamoTokenStore, generateToken } from '../shared/adapters/dynamodb/token-store.ts';
+import { EvidenceService } from '../shared/connectors/evidence.ts';
+import { createEvidenceApiHandler } from '../shared/connectors/evidence-api.ts';
+import { type GroupReader, noGroups } from '../shared/connectors/scope.ts';
 import { ENV } from '../shared/contracts/env.ts';
+import { evidenceRoutes } from '../shared/contracts/evidence-routes.ts';
 import { type ScimFunctionName, scimFunctions, scimRoutes } from '../shared/contracts/routes.ts';
 import { createRelayHandler } from '../shared/events/relay.ts';
 import { startApiGateway } from './api-gateway.ts';
+import {
+  type LocalConnectorSetup,
+  type LocalConnectors,
+  type LocalConnectorsOptions,
+  startLocalConnectors,
+} from './connectors.ts';
 import { ensureTable } from './create-table.ts';
 import { dynamoClientFor } from './dynamodb-local.ts';
 import { LocalEventBus } from './event-bus.ts';
@@ -37,6 +49,17 @@ export interface LocalRuntimeOptions {
   readonly relayLogLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
   /** Requests per second and directory before 429 (the functions' default when absent). */
   readonly rateLimitPerSecond?: number;
+  /** Applications to deprovision, each with its queue and DLQ on the local bus (needs `events`). */
+  readonly connectors?: readonly LocalConnectorSetup[];
+  /** Timing and hooks of the connector queues (tests shorten them; `npm start` prints outcomes). */
+  readonly connectorOptions?: Pick<
+    LocalConnectorsOptions,
+    'backoff' | 'maxReceiveCount' | 'vendorHttp' | 'onRecorded' | 'onDeadLetter' | 'log'
+  >;
+  /** Group memberships for connector scopes. @default none (Groups are not served yet) */
+  readonly groups?: GroupReader;
+  /** What the evidence API accepts as `Authorization: Bearer …` locally (AWS_IAM in AWS); generated when absent. */
+  readonly adminToken?: string;
 }
 
 export interface LocalRuntime {
@@ -50,6 +73,13 @@ export interface LocalRuntime {
   readonly directories: DynamoDirectoryStore;
   /** The local EventBridge bus: subscribe with a shared pattern to receive lifecycle events. */
   readonly events: LocalEventBus;
+  /** The revocation ledger and the evidence read from it. */
+  readonly ledger: DynamoRevocationLedger;
+  readonly evidence: EvidenceService;
+  /** The connectors' queues and the evidence recorder, when connectors were given. */
+  readonly connectors?: LocalConnectors;
+  /** The evidence API's local credential. */
+  readonly adminToken: string;
   close(): Promise<void>;
 }
 
@@ -72,6 +102,19 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   const tokens = new DynamoTokenStore(client, options.tableName);
   const directories = new DynamoDirectoryStore(client, options.tableName);
   const bus = new LocalEventBus((error) => console.error('Local event subscriber failed:', error));
+  const ledger = new DynamoRevocationLedger(client, options.tableName);
+  const evidence = new EvidenceService(ledger);
+  // Connectors subscribe before the stream is read, so that they see the first event too.
+  const connectors =
+    options.connectors && options.connectors.length > 0
+      ? startLocalConnectors({
+          bus,
+          ledger,
+          groups: options.groups ?? noGroups,
+          connectors: options.connectors,
+          ...options.connectorOptions,
+        })
+      : undefined;
   // Start reading the stream before anything is written, so that no change is missed. A table
   // that already held data (a persisted `npm start`) is read from now on, not replayed.
   const poller: StreamPoller | undefined =
@@ -99,13 +142,24 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     const module = (await import(new URL(`../${fn.entry}`, import.meta.url).href)) as { handler: Handler };
     handlers[name] = module.handler;
   }
+  const adminToken = options.adminToken ?? generateToken().replace(/^scim_/, 'admin_');
+  const evidenceHandler = createEvidenceApiHandler(evidence);
   const api = await startApiGateway({
     port: options.port,
-    routes: scimRoutes.map((route) => ({
-      method: route.method,
-      resource: route.resource,
-      handler: handlers[route.function],
-    })),
+    routes: [
+      ...scimRoutes.map((route) => ({
+        method: route.method,
+        resource: route.resource,
+        handler: handlers[route.function],
+      })),
+      ...evidenceRoutes.map((route) => ({
+        method: route.method,
+        resource: route.resource,
+        handler: evidenceHandler,
+        functionName: 'evidence-api',
+        authorize: (authorization: string | undefined) => sameSecret(authorization, `Bearer ${adminToken}`),
+      })),
+    ],
     ...(options.logRequests ? { logRequests: true } : {}),
   });
   return {
@@ -116,9 +170,14 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     tokens,
     directories,
     events: bus,
+    ledger,
+    evidence,
+    ...(connectors ? { connectors } : {}),
+    adminToken,
     async close() {
       await api.close();
       await poller?.stop();
+      await connectors?.close();
     },
   };
 }
@@ -134,4 +193,11 @@ export async function devToken(file: string, fromEnv: string | undefined): Promi
   await mkdir(dirname(file), { recursive: true });
   await writeFile(file, `${token}\n`, { mode: 0o600 });
   return token;
+}
+
+/** Compares a presented credential with the expected one in constant time. */
+function sameSecret(presented: string | undefined, expected: string): boolean {
+  const a = Buffer.from(presented ?? '');
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
 }

@@ -2,9 +2,10 @@ import type { App } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { z } from 'zod';
 import { connectorRegistry } from '../../functions/connectors/registry.ts';
-import { connectorKey } from '../../shared/connectors/prepare.ts';
+import { connectorConfigIssues, connectorConfigSchema } from '../../shared/connectors/config.ts';
 import type { RegisteredConnector } from '../../shared/connectors/registry.ts';
-import { scopeSchema } from '../../shared/connectors/scope.ts';
+
+export type { ConnectorConfig } from '../../shared/connectors/config.ts';
 
 /** The retention periods CloudWatch Logs accepts; any other number would fail at deploy time. */
 const retentionPeriods = new Set<number>(
@@ -30,26 +31,6 @@ const jsonArray = (value: unknown) => {
     return value;
   }
 };
-
-/** One application to deprovision: which shipped connector, for whom, with which settings. */
-export const connectorConfigSchema = z.strictObject({
-  /** A connector id of functions/connectors/registry.ts, e.g. `github`. */
-  id: z.string().regex(/^[a-z][a-z0-9-]{0,39}$/, 'a connector id: lower-case letters, digits and dashes'),
-  /**
-   * Only for a second instance of one connector (two manual tasks, two webhooks): its ledger id
-   * becomes `{id}-{name}`.
-   */
-  name: z
-    .string()
-    .regex(/^[a-z][a-z0-9-]{0,29}$/, 'lower-case letters, digits and dashes, starting with a letter')
-    .optional(),
-  /** `everyone` (default), or `{ "groups": ["Engineering", "<group id>"] }`. */
-  scope: scopeSchema.default('everyone'),
-  /** The connector's own settings, checked against its schema (secrets go to Secrets Manager, never here). */
-  settings: z.record(z.string(), z.unknown()).default({}),
-});
-
-export type ConnectorConfig = z.infer<typeof connectorConfigSchema>;
 
 const configShape = z
   .object({
@@ -132,42 +113,13 @@ const configShape = z
  */
 export function appConfigSchemaFor(registry: readonly RegisteredConnector[]) {
   return configShape.check((ctx) => {
-    const seen = new Set<string>();
-    for (const [index, entry] of ctx.value.connectors.entries()) {
-      const path = ['connectors', index];
-      const definition = registry.find((candidate) => candidate.id === entry.id);
-      if (!definition) {
-        ctx.issues.push({
-          code: 'custom',
-          input: entry.id,
-          path: [...path, 'id'],
-          message: `no connector "${entry.id}" (shipped: ${registry.map((known) => known.id).join(', ') || 'none'})`,
-        });
-        continue;
-      }
-      const key = connectorKey(entry.id, entry.name);
-      if (seen.has(key))
-        ctx.issues.push({
-          code: 'custom',
-          input: entry.id,
-          path: [...path, entry.name ? 'name' : 'id'],
-          message: `connector "${key}" is configured twice: one entry per application (add a distinct "name" for a second instance)`,
-        });
-      seen.add(key);
-      const settings = definition.settings.safeParse(entry.settings);
-      if (!settings.success)
-        for (const issue of settings.error.issues)
-          ctx.issues.push({
-            code: 'custom',
-            input: entry.settings,
-            path: [
-              ...path,
-              'settings',
-              ...issue.path.map((key) => (typeof key === 'symbol' ? String(key) : key)),
-            ],
-            message: issue.message,
-          });
-    }
+    for (const issue of connectorConfigIssues(ctx.value.connectors, registry))
+      ctx.issues.push({
+        code: 'custom',
+        input: ctx.value.connectors,
+        path: ['connectors', ...issue.path],
+        message: issue.message,
+      });
   });
 }
 

@@ -55,14 +55,15 @@ export async function recordLifecycleEvent(
   // A leaver event older than the user's return is history, not a leaving to act on.
   if (!leaver || event.sequence <= leaver.returnedSequence) return [];
 
-  const expected: string[] = [];
-  for (const plan of plans) {
-    if (!plan.events.includes(event.type)) continue;
-    if (!(await inScope(plan.scope, event, deps.groups))) continue;
-    expected.push(plan.id);
-    await expect(event, plan, leaver.leftSequence, now, deps.ledger);
-  }
-  return expected;
+  const expected = await Promise.all(
+    plans.map(async (plan) => {
+      if (!plan.events.includes(event.type)) return undefined;
+      if (!(await inScope(plan.scope, event, deps.groups))) return undefined;
+      await expect(event, plan, leaver.leftSequence, now, deps.ledger);
+      return plan.id;
+    }),
+  );
+  return expected.filter((id): id is string => id !== undefined);
 }
 
 /** Reads the leaver record, applies `change`, writes it back on the version read; re-reads on a conflict. */

@@ -220,6 +220,9 @@ function applicationEvidence(
   };
 }
 
+/** The text as a sentence: one final full stop, not two. */
+const sentence = (text: string) => (/[.!?]$/.test(text) ? text : `${text}.`);
+
 function whyOf(status: ApplicationStatus, state: ApplicationState): string {
   switch (status) {
     case 'revoked':
@@ -233,11 +236,15 @@ function whyOf(status: ApplicationStatus, state: ApplicationState): string {
     case 'pending':
       return 'Expected to act; no report from the application yet.';
     case 'manual_pending':
-      return `Manual task waiting for an operator: ${state.instructions ?? state.detail ?? 'see the connector'}.`;
+      return sentence(
+        `Manual task waiting for an operator: ${state.instructions ?? state.detail ?? 'see the connector'}`,
+      );
     case 'failed_retryable':
-      return `Retrying (attempt ${state.attempts}): ${state.error ?? 'no detail'}.`;
+      return sentence(`Retrying (attempt ${state.attempts}): ${state.error ?? 'no detail'}`);
     case 'failed_permanent':
-      return `Failed${state.deadLetteredAt ? ', message in the dead-letter queue' : ''}: ${state.error ?? 'no detail'}.`;
+      return sentence(
+        `Failed${state.deadLetteredAt ? ', message in the dead-letter queue' : ''}: ${state.error ?? 'no detail'}`,
+      );
     case 'restored':
       return 'Access restored (the user returned).';
   }

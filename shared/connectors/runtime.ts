@@ -337,6 +337,7 @@ export async function recordDeadLettered(
   for (let round = 0; round < MAX_CLAIM_ROUNDS; round++) {
     const state = await deps.ledger.application(directoryId, event.user.id, connector.id);
     if (!state || state.event?.eventId !== event.eventId) break;
+    // History first: its key is the entry itself, so a retry after a crash adds nothing twice.
     await deps.ledger.appendHistory(directoryId, event.user.id, {
       connectorId: connector.id,
       kind: 'dead_lettered',

@@ -1,5 +1,5 @@
 import { inject } from 'vitest';
-import { type LocalRuntime, startLocalRuntime } from '../../local/runtime.ts';
+import { type LocalRuntime, type LocalRuntimeOptions, startLocalRuntime } from '../../local/runtime.ts';
 
 export interface ScimReply {
   status: number;
@@ -23,7 +23,10 @@ const TEST_RATE_LIMIT_PER_SECOND = 1_000;
 
 /** The local runtime on the test run's DynamoDB Local, with a table of its own. */
 export async function startTestScim(
-  options: { token?: string; rateLimitPerSecond?: number } = {},
+  options: { token?: string; rateLimitPerSecond?: number } & Pick<
+    LocalRuntimeOptions,
+    'connectors' | 'connectorOptions' | 'groups' | 'adminToken'
+  > = {},
 ): Promise<TestScim> {
   const tableName = `scim-test-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
   const runtime = await startLocalRuntime({
@@ -32,6 +35,10 @@ export async function startTestScim(
     port: 0,
     ...(options.token ? { token: options.token } : {}),
     rateLimitPerSecond: options.rateLimitPerSecond ?? TEST_RATE_LIMIT_PER_SECOND,
+    ...(options.connectors ? { connectors: options.connectors } : {}),
+    ...(options.connectorOptions ? { connectorOptions: options.connectorOptions } : {}),
+    ...(options.groups ? { groups: options.groups } : {}),
+    ...(options.adminToken ? { adminToken: options.adminToken } : {}),
   });
   return {
     runtime,
