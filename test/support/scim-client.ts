@@ -10,6 +10,9 @@ export interface ScimReply {
 
 export interface TestScim {
   runtime: LocalRuntime;
+  /** Where its table is, as `npm start` writes them in its runtime file. */
+  dynamoEndpoint: string;
+  tableName: string;
   /** A request relative to the directory's SCIM base URL, with its bearer token. */
   request(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<ScimReply>;
   close(): Promise<void>;
@@ -42,6 +45,8 @@ export async function startTestScim(
   });
   return {
     runtime,
+    dynamoEndpoint: inject('dynamoEndpoint'),
+    tableName,
     async request(method, path, body, headers = {}) {
       const response = await fetch(`${runtime.baseUrl}${path}`, {
         method,
