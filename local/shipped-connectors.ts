@@ -41,12 +41,49 @@ const readJson = async (file: string): Promise<unknown> => {
  */
 export async function shippedConnectorsOnFakes(): Promise<LocalConnectorChoice & { fakes: VendorFakes }> {
   const fakes = await startVendorFakes();
-  const setups = connectorRegistry.map((definition) => {
-    const config = fakes.connectorConfigs[definition.id as keyof VendorFakes['connectorConfigs']];
-    if (!config) throw new Error(`No local fake for the ${definition.id} connector.`);
-    return { definition, scope: 'everyone' as const, settings: config.settings, secrets: config.secrets };
-  });
-  return { setups, fakes, description: `${setups.length} shipped connectors, each against its local fake` };
+  const extraFakes: { close(): Promise<void> }[] = [];
+  const setups: LocalConnectorSetup[] = [];
+  for (const definition of connectorRegistry) {
+    const config =
+      fakes.connectorConfigs[definition.id as keyof VendorFakes['connectorConfigs']] ??
+      (await scaffoldedFake(definition.id, extraFakes));
+    if (config)
+      setups.push({ definition, scope: 'everyone', settings: config.settings, secrets: config.secrets });
+  }
+  return {
+    setups,
+    fakes: {
+      ...fakes,
+      close: async () => void (await Promise.all([fakes.close(), ...extraFakes.map((fake) => fake.close())])),
+    },
+    description: `${setups.length} connectors, each against its local fake`,
+  };
+}
+
+/**
+ * The fake of a connector made with `npm run connector:new` (test/fakes/<id>.ts exporting
+ * `startFake`), started with an account for everyone; undefined when there is none.
+ */
+async function scaffoldedFake(
+  id: string,
+  started: { close(): Promise<void> }[],
+): Promise<{ settings: unknown; secrets: unknown } | undefined> {
+  const module: unknown = await import(new URL(`../test/fakes/${id}.ts`, import.meta.url).href).catch(
+    () => undefined,
+  );
+  if (
+    typeof module !== 'object' ||
+    module === null ||
+    !('startFake' in module) ||
+    typeof module.startFake !== 'function'
+  )
+    return undefined;
+  const fake = (await module.startFake({ accountsForEveryone: true })) as {
+    close(): Promise<void>;
+    connectorConfig(): { settings: unknown; secrets: unknown };
+  };
+  started.push(fake);
+  return fake.connectorConfig();
 }
 
 /**
