@@ -139,7 +139,9 @@ Each leaver costs, per application, a ledger read, a claim and a settle (conditi
 history entry, plus the recorder's leaver record and expectations: about ${4 * applications + 3}
 DynamoDB writes and reads. Locally each connector's queue runs 2 batches of 10 at a time (the
 maximum concurrency AppConnector deploys); in AWS the vendor's own rate limits, not the runtime,
-bound throughput, and the SQS event source's polling adds its own latency.
+bound throughput, and the SQS event source's polling adds its own latency. Here the two cores run
+DynamoDB Local, the runtime, the seven fakes and the benchmark's own evidence polling at once:
+that, not the connectors, is the bottleneck of the burst, and it makes the p99 noisy.
 `;
   await writeFile(new URL('./results/connectors.md', import.meta.url), report);
   console.log(report);
