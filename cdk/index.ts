@@ -9,6 +9,8 @@ export {
   loadConfig,
   parseConfig,
 } from './lib/config.ts';
+export { AppConnector, type AppConnectorProps } from './lib/constructs/app-connector.ts';
+export { Evidence } from './lib/constructs/evidence.ts';
 export { buildScimApp, type ScimStacks } from './lib/scim-app.ts';
 export { ScimConnector, type ScimConnectorProps } from './lib/scim-connector.ts';
 export { ServiceStack } from './lib/service-stack.ts';

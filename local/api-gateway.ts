@@ -21,6 +21,11 @@ export interface ApiGatewayRoute {
   readonly handler: ProxyHandler;
   /** Shown in the Lambda context; defaults to `local-function`. */
   readonly functionName?: string;
+  /**
+   * The stand-in for a method's AWS_IAM authorisation: API Gateway refuses the request with 403
+   * before the function runs unless this says yes (locally: the admin token).
+   */
+  readonly authorize?: (authorization: string | undefined) => boolean;
 }
 
 export interface ApiGatewayOptions {
@@ -74,6 +79,9 @@ export async function startApiGateway(options: ApiGatewayOptions): Promise<Local
     const route = match.forMethod(req.method ?? 'GET');
     if (!route)
       return gatewayAnswer(res, requestId, 405, 'Method Not Allowed', { Allow: match.methods.join(', ') });
+
+    if (route.authorize && !route.authorize(req.headers.authorization))
+      return gatewayAnswer(res, requestId, 403, 'Missing Authentication Token');
 
     const raw: RawRequest = {
       method: req.method ?? 'GET',

@@ -5,17 +5,30 @@
  * polled, the same relay handler turns changes into events, and a local bus routes them by the
  * shared patterns to whoever subscribed (`runtime.events.subscribe`).
  */
+import { timingSafeEqual } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { documentClient } from '../shared/adapters/dynamodb/client.ts';
 import { DynamoDirectoryStore } from '../shared/adapters/dynamodb/directory-store.ts';
+import { DynamoGroupStore } from '../shared/adapters/dynamodb/group-store.ts';
+import { DynamoRevocationLedger } from '../shared/adapters/dynamodb/revocation-ledger.ts';
 import { DynamoTokenStore, generateToken } from '../shared/adapters/dynamodb/token-store.ts';
+import { EvidenceService } from '../shared/connectors/evidence.ts';
+import { createEvidenceApiHandler } from '../shared/connectors/evidence-api.ts';
+import type { GroupReader } from '../shared/connectors/scope.ts';
 import { ENV } from '../shared/contracts/env.ts';
+import { evidenceRoutes } from '../shared/contracts/evidence-routes.ts';
 import { type ScimFunctionName, scimFunctions, scimRoutes } from '../shared/contracts/routes.ts';
 import { createRelayHandler } from '../shared/events/relay.ts';
 import { startApiGateway } from './api-gateway.ts';
+import {
+  type LocalConnectorSetup,
+  type LocalConnectors,
+  type LocalConnectorsOptions,
+  startLocalConnectors,
+} from './connectors.ts';
 import { ensureTable } from './create-table.ts';
 import { dynamoClientFor } from './dynamodb-local.ts';
 import { LocalEventBus } from './event-bus.ts';
@@ -39,6 +52,17 @@ export interface LocalRuntimeOptions {
   readonly rateLimitPerSecond?: number;
   /** API Gateway's integration timeout (29 s unless a test needs DynamoDB Local to have longer). */
   readonly integrationTimeoutMs?: number;
+  /** Applications to deprovision, each with its queue and DLQ on the local bus (needs `events`). */
+  readonly connectors?: readonly LocalConnectorSetup[];
+  /** Timing and hooks of the connector queues (tests shorten them; `npm start` prints outcomes). */
+  readonly connectorOptions?: Pick<
+    LocalConnectorsOptions,
+    'backoff' | 'maxReceiveCount' | 'vendorHttp' | 'onRecorded' | 'onDeadLetter' | 'log'
+  >;
+  /** Group memberships for connector scopes. @default the runtime's own groups */
+  readonly groups?: GroupReader;
+  /** What the evidence API accepts as `Authorization: Bearer …` locally (AWS_IAM in AWS); generated when absent. */
+  readonly adminToken?: string;
 }
 
 export interface LocalRuntime {
@@ -52,6 +76,13 @@ export interface LocalRuntime {
   readonly directories: DynamoDirectoryStore;
   /** The local EventBridge bus: subscribe with a shared pattern to receive lifecycle events. */
   readonly events: LocalEventBus;
+  /** The revocation ledger and the evidence read from it. */
+  readonly ledger: DynamoRevocationLedger;
+  readonly evidence: EvidenceService;
+  /** The connectors' queues and the evidence recorder, when connectors were given. */
+  readonly connectors?: LocalConnectors;
+  /** The evidence API's local credential. */
+  readonly adminToken: string;
   close(): Promise<void>;
 }
 
@@ -74,6 +105,19 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   const tokens = new DynamoTokenStore(client, options.tableName);
   const directories = new DynamoDirectoryStore(client, options.tableName);
   const bus = new LocalEventBus((error) => console.error('Local event subscriber failed:', error));
+  const ledger = new DynamoRevocationLedger(client, options.tableName);
+  const evidence = new EvidenceService(ledger);
+  // Connectors subscribe before the stream is read, so that they see the first event too.
+  const connectors =
+    options.connectors && options.connectors.length > 0
+      ? startLocalConnectors({
+          bus,
+          ledger,
+          groups: options.groups ?? new DynamoGroupStore(client, options.tableName),
+          connectors: options.connectors,
+          ...options.connectorOptions,
+        })
+      : undefined;
   // Start reading the stream before anything is written, so that no change is missed. A table
   // that already held data (a persisted `npm start`) is read from now on, not replayed.
   const poller: StreamPoller | undefined =
@@ -101,13 +145,24 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     const module = (await import(new URL(`../${fn.entry}`, import.meta.url).href)) as { handler: Handler };
     handlers[name] = module.handler;
   }
+  const adminToken = options.adminToken ?? generateToken().replace(/^scim_/, 'admin_');
+  const evidenceHandler = createEvidenceApiHandler(evidence);
   const api = await startApiGateway({
     port: options.port,
-    routes: scimRoutes.map((route) => ({
-      method: route.method,
-      resource: route.resource,
-      handler: handlers[route.function],
-    })),
+    routes: [
+      ...scimRoutes.map((route) => ({
+        method: route.method,
+        resource: route.resource,
+        handler: handlers[route.function],
+      })),
+      ...evidenceRoutes.map((route) => ({
+        method: route.method,
+        resource: route.resource,
+        handler: evidenceHandler,
+        functionName: 'evidence-api',
+        authorize: (authorization: string | undefined) => sameSecret(authorization, `Bearer ${adminToken}`),
+      })),
+    ],
     ...(options.logRequests ? { logRequests: true } : {}),
     ...(options.integrationTimeoutMs ? { integrationTimeoutMs: options.integrationTimeoutMs } : {}),
   });
@@ -119,9 +174,14 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     tokens,
     directories,
     events: bus,
+    ledger,
+    evidence,
+    ...(connectors ? { connectors } : {}),
+    adminToken,
     async close() {
       await api.close();
       await poller?.stop();
+      await connectors?.close();
     },
   };
 }
@@ -137,4 +197,11 @@ export async function devToken(file: string, fromEnv: string | undefined): Promi
   await mkdir(dirname(file), { recursive: true });
   await writeFile(file, `${token}\n`, { mode: 0o600 });
   return token;
+}
+
+/** Compares a presented credential with the expected one in constant time. */
+function sameSecret(presented: string | undefined, expected: string): boolean {
+  const a = Buffer.from(presented ?? '');
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
 }

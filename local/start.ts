@@ -7,9 +7,10 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 import { eventPatterns } from '../shared/events/patterns.ts';
 import { startDynamoDbLocal } from './dynamodb-local.ts';
-import { formatEventLine } from './event-console.ts';
+import { formatDeadLetterLine, formatEventLine, formatOutcomeLine } from './event-console.ts';
 import { devToken, startLocalRuntime } from './runtime.ts';
 import { removeRuntimeFile, writeRuntimeFile } from './runtime-file.ts';
+import { type LocalConnectorChoice, localConnectors } from './shipped-connectors.ts';
 
 const port = Number(process.env.PORT ?? 8080);
 const tableName = 'scim-directory';
@@ -20,6 +21,7 @@ async function stop(code: number): Promise<never> {
     stopping = true;
     await removeRuntimeFile().catch(() => undefined);
     await runtime?.close().catch(() => undefined);
+    await connectors?.fakes?.close().catch(() => undefined);
     await dynamo.stop();
   }
   process.exit(code);
@@ -28,13 +30,22 @@ process.on('SIGINT', () => void stop(0));
 process.on('SIGTERM', () => void stop(0));
 
 let runtime: Awaited<ReturnType<typeof startLocalRuntime>> | undefined;
+let connectors: LocalConnectorChoice | undefined;
 try {
+  // Every shipped connector against its local fake, unless .local/connectors.json says otherwise.
+  connectors = await localConnectors();
   runtime = await startLocalRuntime({
     dynamoEndpoint: dynamo.endpoint,
     tableName,
     port,
     token: await devToken('.local/dev-token', process.env.SCIM_DEV_TOKEN),
+    adminToken: await devToken('.local/admin-token', process.env.SCIM_ADMIN_TOKEN),
     logRequests: true,
+    connectors: connectors.setups,
+    connectorOptions: {
+      onRecorded: (recorded) => console.log(formatOutcomeLine(recorded)),
+      onDeadLetter: (queue, letter) => console.log(formatDeadLetterLine(queue, letter)),
+    },
   });
 } catch (error) {
   console.error(error);
@@ -56,7 +67,11 @@ SCIM connector running on DynamoDB Local (data in .local/dynamodb)
 
   More directories and tokens:  npm run admin -- help
 
-  Lifecycle events (user.created, user.deactivated...) are printed below as they flow.
+  Connectors: ${connectors?.description ?? 'none'}
+  Evidence of a leaver:         npm run admin -- evidence <userName>
+  Evidence API (admin token):   curl -H "Authorization: Bearer ${runtime.adminToken}" "${runtime.url}/default/evidence/leavers?since=${new Date().getUTCFullYear()}-01-01&format=table"
+
+  Lifecycle events (user.created, user.deactivated...) and each connector's outcome are printed below as they flow.
 
 Press Ctrl-C to stop.`);
 }

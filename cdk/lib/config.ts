@@ -1,7 +1,12 @@
 import type { App } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { z } from 'zod';
+import { connectorRegistry } from '../../functions/connectors/registry.ts';
+import { connectorConfigIssues, connectorConfigSchema } from '../../shared/connectors/config.ts';
+import type { RegisteredConnector } from '../../shared/connectors/registry.ts';
 import { DIRECTORY_ID } from '../../shared/contracts/routes.ts';
+
+export type { ConnectorConfig } from '../../shared/connectors/config.ts';
 
 /** The retention periods CloudWatch Logs accepts; any other number would fail at deploy time. */
 const retentionPeriods = new Set<number>(
@@ -34,7 +39,7 @@ const bootstrapDirectory = z.object({
   displayName: z.string().min(1).max(256),
 });
 
-export const appConfigSchema = z
+const configShape = z
   .object({
     /** Names the stacks and the API stage, so several stages can live in one account. */
     stage: z
@@ -102,6 +107,8 @@ export const appConfigSchema = z
      *   account controls (and can revoke); $1 a month plus requests.
      */
     tableEncryption: z.enum(['aws-owned', 'aws-managed', 'customer-managed']).default('aws-managed'),
+    /** The applications to deprovision, one entry each (docs/connectors.md). */
+    connectors: jsonText(z.array(connectorConfigSchema)).default([]),
   })
   .check((ctx) => {
     const config = ctx.value;
@@ -128,6 +135,24 @@ export const appConfigSchema = z
       });
   });
 
+/**
+ * The configuration schema, with each connector entry checked against a registry: its id must
+ * name a connector, appear once, and its settings must pass the connector's own schema.
+ */
+export function appConfigSchemaFor(registry: readonly RegisteredConnector[]) {
+  return configShape.check((ctx) => {
+    for (const issue of connectorConfigIssues(ctx.value.connectors, registry))
+      ctx.issues.push({
+        code: 'custom',
+        input: ctx.value.connectors,
+        path: ['connectors', ...issue.path],
+        message: issue.message,
+      });
+  });
+}
+
+export const appConfigSchema = appConfigSchemaFor(connectorRegistry);
+
 export type AppConfig = z.infer<typeof appConfigSchema>;
 /** What a caller may pass: every key optional, numbers and booleans also as strings. */
 export type AppConfigInput = z.input<typeof appConfigSchema>;
@@ -138,8 +163,12 @@ export type AppConfigInput = z.input<typeof appConfigSchema>;
  * @example
  * const config = parseConfig({ stage: 'prod', alarmEmail: 'ops@example.com' }, 'ScimConnector props');
  */
-export function parseConfig(raw: unknown, source: string): AppConfig {
-  const result = appConfigSchema.safeParse(raw);
+export function parseConfig(
+  raw: unknown,
+  source: string,
+  registry: readonly RegisteredConnector[] = connectorRegistry,
+): AppConfig {
+  const result = appConfigSchemaFor(registry).safeParse(raw);
   if (!result.success) throw new Error(`Invalid ${source}: ${z.prettifyError(result.error)}`);
   return result.data;
 }
@@ -151,8 +180,11 @@ export function parseConfig(raw: unknown, source: string): AppConfig {
  * // npx cdk synth -c stage=prod -c logRetentionDays=365
  * const config = loadConfig(app); // { stage: 'prod', logRetentionDays: 365, ... }
  */
-export function loadConfig(app: App): AppConfig {
-  const keys = Object.keys(appConfigSchema.shape);
+export function loadConfig(
+  app: App,
+  registry: readonly RegisteredConnector[] = connectorRegistry,
+): AppConfig {
+  const keys = Object.keys(configShape.shape);
   const raw = Object.fromEntries(keys.map((key) => [key, app.node.tryGetContext(key)]));
-  return parseConfig(raw, 'CDK context');
+  return parseConfig(raw, 'CDK context', registry);
 }

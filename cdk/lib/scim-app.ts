@@ -1,5 +1,6 @@
 import { type App, Tags, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import type { RegisteredConnector } from '../../shared/connectors/registry.ts';
 import type { AppConfig } from './config.ts';
 import { type ServiceResourcesProps, ServiceStack } from './service-stack.ts';
 import { StatefulStack } from './stateful-stack.ts';
@@ -18,7 +19,11 @@ export interface ScimStacks {
  * const app = new App();
  * const { service } = buildScimApp(app, loadConfig(app));
  */
-export function buildScimApp(app: App, config: AppConfig): ScimStacks {
+export function buildScimApp(
+  app: App,
+  config: AppConfig,
+  registry?: readonly RegisteredConnector[],
+): ScimStacks {
   // Environment-agnostic stacks: `cdk deploy` targets the account and region of the caller's
   // credentials, and synthesis needs neither.
   const prefix = `scim-${config.stage}`;
@@ -37,6 +42,7 @@ export function buildScimApp(app: App, config: AppConfig): ScimStacks {
     bus: stateful.bus,
     relayFailures: stateful.relayFailures,
     ...serviceOptionsOf(config),
+    ...(registry ? { registry } : {}),
   });
   // Implied by the table reference already; stated because the API stage's logging also needs
   // the API Gateway account role of the stateful stack in place first.
@@ -58,6 +64,7 @@ export function serviceOptionsOf(
   config: AppConfig,
 ): Omit<ServiceResourcesProps, 'stage' | 'table' | 'bus' | 'relayFailures'> {
   return {
+    connectors: config.connectors,
     logRetention: config.logRetentionDays,
     throttling: { rateLimit: config.throttleRateLimit, burstLimit: config.throttleBurstLimit },
     customDomain:

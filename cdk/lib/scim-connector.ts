@@ -4,7 +4,9 @@ import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { ScimFunctionName } from '../../shared/contracts/routes.ts';
 import { type AppConfigInput, parseConfig } from './config.ts';
+import type { AppConnector } from './constructs/app-connector.ts';
 import type { EventRelay } from './constructs/event-relay.ts';
+import type { Evidence } from './constructs/evidence.ts';
 import type { Operations } from './constructs/operations.ts';
 import type { ScimApi } from './constructs/scim-api.ts';
 import type { ServiceFunction } from './constructs/service-function.ts';
@@ -22,7 +24,8 @@ export type ScimConnectorProps = AppConfigInput;
 /**
  * The whole connector in one construct, for a team that embeds it in its own CDK app and stack:
  * directory table, lifecycle bus with archive, relay failure queue, SCIM functions and API,
- * stream relay, alarms and dashboard. The ready-made app (`cdk/bin/app.ts`) builds the same
+ * stream relay, alarms and dashboard, the configured application connectors and the evidence
+ * recorder and API. The ready-made app (`cdk/bin/app.ts`) builds the same
  * resources split over a stateful and a service stack.
  *
  * Add cdk-nag to your app to get the reviewed acknowledgements this construct carries:
@@ -41,6 +44,9 @@ export class ScimConnector extends Construct {
   readonly api: ScimApi;
   readonly eventRelay: EventRelay;
   readonly operations: Operations;
+  /** One per configured application (`connectors`), by ledger id. */
+  readonly connectors: Readonly<Record<string, AppConnector>>;
+  readonly evidence: Evidence;
 
   constructor(scope: Construct, id: string, props: ScimConnectorProps = {}) {
     super(scope, id);
@@ -63,5 +69,7 @@ export class ScimConnector extends Construct {
     this.api = service.api;
     this.eventRelay = service.eventRelay;
     this.operations = service.operations;
+    this.connectors = service.connectors;
+    this.evidence = service.evidence;
   }
 }

@@ -4,10 +4,16 @@ import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { connectorRegistry } from '../../functions/connectors/registry.ts';
+import { connectorKey } from '../../shared/connectors/prepare.ts';
+import { findConnector, planOf, type RegisteredConnector } from '../../shared/connectors/registry.ts';
 import { type ScimFunctionName, scimFunctions } from '../../shared/contracts/routes.ts';
+import type { ConnectorConfig } from './config.ts';
 import { AlarmTarget } from './constructs/alarm-target.ts';
+import { AppConnector } from './constructs/app-connector.ts';
 import { bindTable, type TableAccess } from './constructs/bind-table.ts';
 import { EventRelay } from './constructs/event-relay.ts';
+import { Evidence } from './constructs/evidence.ts';
 import { Operations } from './constructs/operations.ts';
 import { type CustomDomain, ScimApi, type StageThrottling } from './constructs/scim-api.ts';
 import { ScimWebAcl } from './constructs/scim-web-acl.ts';
@@ -28,6 +34,10 @@ export interface ServiceResourcesProps {
   readonly alarmEmail?: string;
   /** ...or this existing topic; neither leaves them on the dashboard. */
   readonly alarmTopicArn?: string;
+  /** The applications to deprovision (validated by the stack configuration). @default none */
+  readonly connectors?: readonly ConnectorConfig[];
+  /** Where connector ids are looked up. @default the shipped connectors */
+  readonly registry?: readonly RegisteredConnector[];
 }
 
 export interface ServiceResources {
@@ -35,6 +45,9 @@ export interface ServiceResources {
   readonly api: ScimApi;
   readonly eventRelay: EventRelay;
   readonly operations: Operations;
+  /** One per configured application, by connector id. */
+  readonly connectors: Readonly<Record<string, AppConnector>>;
+  readonly evidence: Evidence;
 }
 
 /**
@@ -129,7 +142,31 @@ export function addServiceResources(scope: Construct, props: ServiceResourcesPro
     relayFailures: props.relayFailures,
     alarmAction: action,
   });
-  return { functions, api, eventRelay, operations };
+  const registry = props.registry ?? connectorRegistry;
+  const connectors: Record<string, AppConnector> = {};
+  for (const entry of props.connectors ?? []) {
+    const connector = findConnector(registry, entry.id);
+    const key = connectorKey(entry.id, entry.name);
+    connectors[key] = new AppConnector(scope, `Connector-${key}`, {
+      connector,
+      ...(entry.name ? { name: entry.name } : {}),
+      scope: entry.scope,
+      settings: entry.settings,
+      bus: props.bus,
+      table,
+      logRetention,
+      alarmAction: action,
+    });
+  }
+  const evidence = new Evidence(scope, 'Evidence', {
+    bus: props.bus,
+    table,
+    api: api.api,
+    plans: (props.connectors ?? []).map((entry) => planOf(findConnector(registry, entry.id), entry)),
+    logRetention,
+    alarmAction: action,
+  });
+  return { functions, api, eventRelay, operations, connectors, evidence };
 }
 
 export interface ServiceStackProps extends StackProps, ServiceResourcesProps {}
@@ -140,6 +177,8 @@ export class ServiceStack extends Stack implements ServiceResources {
   readonly api: ScimApi;
   readonly eventRelay: EventRelay;
   readonly operations: Operations;
+  readonly connectors: Readonly<Record<string, AppConnector>>;
+  readonly evidence: Evidence;
 
   constructor(scope: Construct, id: string, props: ServiceStackProps) {
     super(scope, id, props);
@@ -148,6 +187,8 @@ export class ServiceStack extends Stack implements ServiceResources {
     this.api = built.api;
     this.eventRelay = built.eventRelay;
     this.operations = built.operations;
+    this.connectors = built.connectors;
+    this.evidence = built.evidence;
 
     new CfnOutput(this, 'ScimBaseUrl', {
       value: this.api.baseUrlTemplate,

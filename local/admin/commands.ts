@@ -3,9 +3,19 @@
  * the values to paste into the IdPs. They work on the table through the same adapters the
  * functions use, so what the CLI writes is what authentication reads.
  */
+import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import { DynamoDirectoryStore } from '../../shared/adapters/dynamodb/directory-store.ts';
+import { DynamoRevocationLedger } from '../../shared/adapters/dynamodb/revocation-ledger.ts';
 import { DynamoTokenStore, generateToken } from '../../shared/adapters/dynamodb/token-store.ts';
+import { ConfirmationRefused, EvidenceService } from '../../shared/connectors/evidence.ts';
+import { isoTime } from '../../shared/connectors/evidence-api.ts';
+import {
+  EVIDENCE_FORMATS,
+  type EvidenceFormat,
+  formatEvidenceReport,
+  formatLeaverEvidence,
+} from '../../shared/connectors/evidence-format.ts';
 import { DIRECTORY_ID } from '../../shared/contracts/routes.ts';
 import type { OAuthSettings } from '../../shared/ports/directory-store.ts';
 import { idpValues, scimBaseUrl } from './idp-values.ts';
@@ -24,6 +34,13 @@ export const ADMIN_USAGE = `usage: npm run admin -- <command> [options]
   oauth entra <directory> --tenant <tenant id> [--client-id <id>]...
   oauth clear <directory>
   connect <directory>                   the values to paste into Entra ID and Okta
+  evidence <userId|userName> [--directory default] [--format table|json|csv]
+                                        when the IdP deactivated/deleted the leaver, and per application
+                                        the status, times and attempts
+  evidence-report --since <date> [--until <date>] [--directory default] [--format table|json|csv]
+                                        every leaver since the date: complete or not, and why
+  confirm <userId|userName> <connector> [--by <name>] [--directory default]
+                                        records that an operator did a manual task (who and when)
 
 target (default: the running npm start):
   --endpoint <url>    DynamoDB Local    --table <name>    the table (a deployed one: AWS credentials)
@@ -49,6 +66,10 @@ const options = {
   algorithm: { type: 'string', multiple: true },
   tenant: { type: 'string' },
   yes: { type: 'boolean' },
+  format: { type: 'string' },
+  since: { type: 'string' },
+  until: { type: 'string' },
+  by: { type: 'string' },
 } as const;
 
 type Flags = ReturnType<typeof parseArgs<{ options: typeof options; allowPositionals: true }>>['values'];
@@ -74,11 +95,18 @@ export async function runAdmin(argv: readonly string[], print: (line: string) =>
       baseUrl: values['base-url'],
       runtimeFile: values['runtime-file'],
     });
-    const command = commands[`${group} ${action ?? ''}`.trim()] ?? commands[group];
+    const command = commands[`${group} ${action ?? ''}`.trim()] ?? commands[group] ?? evidenceCommands[group];
     if (!command) throw new AdminUsageError(`Unknown command "${positionals.join(' ')}".`);
-    const args = commands[group] ? [action, ...rest].filter((x): x is string => x !== undefined) : rest;
+    const args =
+      commands[group] || evidenceCommands[group]
+        ? [action, ...rest].filter((x): x is string => x !== undefined)
+        : rest;
     return await command({ target, flags: values, args, print });
   } catch (error) {
+    if (error instanceof NotFound) {
+      print(error.message);
+      return 1;
+    }
     if (error instanceof AdminUsageError || (error instanceof TypeError && 'code' in error)) {
       print(`error: ${error.message}\n\n${ADMIN_USAGE}`);
       return 2;
@@ -221,6 +249,86 @@ It is stored only as a hash and cannot be shown again.
     await requireDirectory(input, id);
     for (const line of idpValues({ baseUrl: scimBaseUrl(input.target.apiUrl, id) })) input.print(line);
     return 0;
+  },
+};
+
+/** The evidence commands' directory: `--directory`, else `default` (the one `npm start` serves). */
+function evidenceDirectory({ flags }: CommandInput): string {
+  const id = flags.directory ?? 'default';
+  if (!DIRECTORY_ID.test(id)) throw new AdminUsageError('--directory: 1 to 64 letters, digits, "-" or "_".');
+  return id;
+}
+
+function formatFlag({ flags }: CommandInput): EvidenceFormat {
+  const format = (flags.format ?? 'table') as EvidenceFormat;
+  if (!EVIDENCE_FORMATS.includes(format))
+    throw new AdminUsageError(`--format must be one of ${EVIDENCE_FORMATS.join(', ')}.`);
+  return format;
+}
+
+const evidenceOf = ({ target }: CommandInput) =>
+  new EvidenceService(new DynamoRevocationLedger(target.client, target.tableName));
+
+/** The one leaver a user id or userName names, or a usage error saying why not. */
+async function oneLeaver(
+  input: CommandInput,
+  directoryId: string,
+  reference: string | undefined,
+): Promise<string> {
+  if (!reference) throw new AdminUsageError('Which user? Give a user id or a userName.');
+  const ids = await evidenceOf(input).resolve(directoryId, reference);
+  if (ids.length > 1)
+    throw new AdminUsageError(
+      `${ids.length} leavers had the userName ${reference}; give one of their ids: ${ids.join(', ')}.`,
+    );
+  const [id] = ids;
+  if (!id)
+    throw new NotFound(`No leaver ${reference} in directory ${directoryId} (${input.target.description}).`);
+  return id;
+}
+
+/** Nothing to show: printed, exit code 1. */
+class NotFound extends Error {
+  override readonly name = 'NotFound';
+}
+
+const evidenceCommands: Readonly<Record<string, Command>> = {
+  evidence: async (input) => {
+    const directoryId = evidenceDirectory(input);
+    const format = formatFlag(input);
+    const id = await oneLeaver(input, directoryId, input.args[0]);
+    const leaver = await evidenceOf(input).leaver(directoryId, id);
+    if (!leaver) throw new NotFound(`User ${id} has not left: the ledger has no leaving for them.`);
+    input.print(formatLeaverEvidence(leaver, format));
+    return 0;
+  },
+  'evidence-report': async (input) => {
+    const directoryId = evidenceDirectory(input);
+    const format = formatFlag(input);
+    const since = isoTime(input.flags.since);
+    if (!since) throw new AdminUsageError('--since <date> is needed: 2026-01-01 or an ISO 8601 time.');
+    const until = input.flags.until === undefined ? undefined : isoTime(input.flags.until);
+    if (input.flags.until !== undefined && !until) throw new AdminUsageError('--until must be a date.');
+    input.print(formatEvidenceReport(await evidenceOf(input).report(directoryId, since, until), format));
+    return 0;
+  },
+  confirm: async (input) => {
+    const directoryId = evidenceDirectory(input);
+    const [reference, connectorId] = input.args;
+    if (!connectorId)
+      throw new AdminUsageError('confirm needs a user and a connector: confirm <user> <connector>.');
+    const id = await oneLeaver(input, directoryId, reference);
+    const by = input.flags.by ?? userInfo().username;
+    try {
+      const state = await evidenceOf(input).confirm(directoryId, id, connectorId, by);
+      input.print(
+        `Confirmed ${state.application} (${connectorId}) for ${reference}, by ${by} at ${state.updatedAt}.`,
+      );
+      return 0;
+    } catch (error) {
+      if (error instanceof ConfirmationRefused) throw new NotFound(error.message);
+      throw error;
+    }
   },
 };
 

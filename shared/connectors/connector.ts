@@ -79,6 +79,28 @@ export interface VendorHttp {
   request(request: VendorRequest): Promise<VendorResponse>;
 }
 
+/**
+ * How a connector authenticates to its vendor. `headers` is called before every request; after a
+ * 401 it is called once more with `fresh: true` when `refreshable` (token flows: the cached token
+ * may have expired or been revoked), and the request is retried once with the new headers. `http`
+ * is an unauthenticated client under the same time budget, for token endpoints.
+ */
+export interface VendorAuth {
+  readonly refreshable: boolean;
+  headers(request: { readonly http: VendorHttp; readonly fresh: boolean }): Promise<Record<string, string>>;
+}
+
+/** What a connector tells the runtime about its vendor's HTTP API, from its settings and secrets. */
+export interface VendorHttpSetup {
+  /** Relative request URLs are appended to it (`https://api.zoom.us/v2` + `users/x`). */
+  readonly baseUrl?: string;
+  /** Sent on every request (API version, Accept). */
+  readonly headers?: Record<string, string>;
+  readonly auth?: VendorAuth;
+  /** Response headers carrying the vendor's request id, first present wins (`x-github-request-id`). */
+  readonly requestIdHeaders?: readonly string[];
+}
+
 export interface ConnectorLogger {
   info(message: string, fields?: Record<string, unknown>): void;
   warn(message: string, fields?: Record<string, unknown>): void;
@@ -111,6 +133,12 @@ export interface ConnectorDefinition<Settings = unknown, Secrets = unknown> {
   readonly settings: z.ZodType<Settings>;
   readonly secrets: z.ZodType<Secrets>;
   readonly handlers: ConnectorHandlers<Settings, Secrets>;
+  /**
+   * The vendor API's base URL, fixed headers and authentication. The runtime builds the
+   * handler's `http` from it (see `connectorHttp` in ./vendor-http.ts); without it the client
+   * sends only what each request carries.
+   */
+  readonly http?: (config: { readonly settings: Settings; readonly secrets: Secrets }) => VendorHttpSetup;
 }
 
 /** Identity function that gives a connector definition its types. */
@@ -121,6 +149,8 @@ export function defineConnector<Settings, Secrets>(
 }
 
 /** The event types a connector subscribes to: the ones it has a handler for. */
-export function subscribedEventTypes(definition: ConnectorDefinition): UserEventType[] {
+export function subscribedEventTypes<Settings, Secrets>(
+  definition: ConnectorDefinition<Settings, Secrets>,
+): UserEventType[] {
   return (Object.keys(definition.handlers) as UserEventType[]).sort();
 }

@@ -10,6 +10,24 @@ export const ENV = {
   eventBusName: 'EVENT_BUS_NAME',
   /** Optional: requests per second and directory before 429 (default in shared/auth/table-auth.ts). */
   rateLimitPerSecond: 'SCIM_RATE_LIMIT_PER_SECOND',
+  /** Connector functions: which registry entry this function runs. */
+  connectorId: 'CONNECTOR_ID',
+  /** Connector functions: the instance name, for a second instance of one connector (optional). */
+  connectorName: 'CONNECTOR_NAME',
+  /** Connector functions: the connector's settings (JSON), validated at synth and again at cold start. */
+  connectorSettings: 'CONNECTOR_SETTINGS',
+  /** Connector functions: the connector's scope (JSON: "everyone" or { groups }). */
+  connectorScope: 'CONNECTOR_SCOPE',
+  /** Connector functions: the ARN of the connector's own secret in Secrets Manager. */
+  connectorSecretArn: 'CONNECTOR_SECRET_ARN',
+  /** Connector functions: the queue the function consumes (for backoff by message visibility). */
+  connectorQueueUrl: 'CONNECTOR_QUEUE_URL',
+  /** Connector functions: the connector's dead-letter queue (failed_permanent messages are sent there). */
+  connectorDeadLetterQueueUrl: 'CONNECTOR_DLQ_URL',
+  /** Connector functions: the queue's redrive maxReceiveCount (the last delivery gives up). */
+  connectorMaxReceiveCount: 'CONNECTOR_MAX_RECEIVE_COUNT',
+  /** Evidence recorder: the enabled connectors with their event types and scopes (JSON). */
+  connectorPlans: 'CONNECTOR_PLANS',
   logLevel: 'POWERTOOLS_LOG_LEVEL',
   serviceName: 'POWERTOOLS_SERVICE_NAME',
 } as const;

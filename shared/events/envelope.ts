@@ -53,7 +53,7 @@ export const userSnapshotSchema = z.object({
   emails: z.array(emailSchema).optional(),
   name: nameSchema.optional(),
   enterprise: enterpriseSchema.optional(),
-  /** Ids of the groups the user belongs to, where the change knows them (groups arrive later). */
+  /** Ids of the groups the user belonged to: set on user.deleted (from the tombstone); other events leave it out (read a live user's groups from the directory). */
   groups: z.array(z.string()).optional(),
   truncated: z.literal(true).optional(),
 });

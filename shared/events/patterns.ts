@@ -21,6 +21,17 @@ export interface PatternFields {
 
 const ofTypes = (...types: EventType[]): EventPattern => ({ source: [EVENT_SOURCE], 'detail-type': types });
 
+/**
+ * The pattern of exactly these event types: a connector's rule is built from the types it has
+ * handlers for, so it receives nothing it would ignore.
+ *
+ * @example
+ * patternOfTypes(['user.deactivated', 'user.deleted']); // same as eventPatterns.leavers
+ */
+export function patternOfTypes(types: readonly EventType[]): EventPattern {
+  return ofTypes(...[...new Set(types)].sort());
+}
+
 export const eventPatterns = {
   /** Leavers: deprovision. Deactivation is the default leaver signal of Entra ID and Okta; deletion follows later if at all. */
   leavers: ofTypes('user.deactivated', 'user.deleted'),

@@ -130,3 +130,49 @@ const BOOKMARK_DIGITS = 12;
 
 /** Counter updates are spread over shards so that parallel creates do not contend on one item. */
 export const COUNTER_SHARDS = 8;
+
+/**
+ * Keys of the revocation ledger (layout in ./table.ts). Everything the ledger holds about one user
+ * shares the prefix `LEDGER#{userId}#`, so "show me this leaver" is one Query; the leavers of a
+ * period are one range Query of `LEAVERS#{time}#…`.
+ */
+export const ledgerKeys = {
+  /** Every ledger item of one user: application states, history, the leaver record. */
+  userPrefix: (userId: string) => `LEDGER#${keyValue(userId)}#`,
+  /** The current state of one application for one user (conditional writes on `version`). */
+  application: (directoryId: string, userId: string, connectorId: string) => ({
+    pk: pk(directoryId),
+    sk: `${ledgerKeys.userPrefix(userId)}APP#${keyValue(connectorId)}`,
+  }),
+  applicationMarker: 'APP#',
+  /**
+   * One history entry, append-only. The key is made of what the entry is (event, attempt, kind),
+   * never of the time it was written, so a retried write finds its own entry and does not add a second.
+   */
+  history: (
+    directoryId: string,
+    userId: string,
+    entry: { connectorId: string; sequence: number; eventId: string; attempt: number; kind: string },
+  ) => ({
+    pk: pk(directoryId),
+    sk: `${ledgerKeys.userPrefix(userId)}HIST#${keyValue(entry.connectorId)}#${String(entry.sequence).padStart(12, '0')}#${entry.eventId}#${String(entry.attempt).padStart(4, '0')}#${entry.kind}`,
+  }),
+  historyMarker: 'HIST#',
+  /** The leaver: who, when the IdP deactivated or deleted them, and whether they came back. */
+  leaver: (directoryId: string, userId: string) => ({
+    pk: pk(directoryId),
+    sk: `${ledgerKeys.userPrefix(userId)}LEAVER`,
+  }),
+  /** Leavers by the time their leaving began (ISO 8601 sorts as time): "all leavers since DATE". */
+  leaversPrefix: 'LEAVERS#',
+  leaverByTime: (directoryId: string, at: string, userId: string) => ({
+    pk: pk(directoryId),
+    sk: `LEAVERS#${at}#${keyValue(userId)}`,
+  }),
+  /** Leavers by userName (case-insensitive): a deleted user's userName claim is gone, this one stays. */
+  leaverNamePrefix: (userName: string) => `LEAVERNAME#${keyValue(userName.toLowerCase())}#`,
+  leaverByName: (directoryId: string, userName: string, userId: string) => ({
+    pk: pk(directoryId),
+    sk: `${ledgerKeys.leaverNamePrefix(userName)}${keyValue(userId)}`,
+  }),
+} as const;

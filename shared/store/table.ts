@@ -25,6 +25,17 @@
  * | DIR#{dir}   | TOMBSTONE#GROUP#{id}                 | a deleted group: what, when, by whom         |
  * | DIR#{dir}   | PAGE#{query}#{pad12(startIndex)}           | paging bookmark (transient, TTL)             |
  * | DIR#{dir}   | RATE#{epochSecond}                   | request count of one second (transient, TTL) |
+ * | DIR#{dir}   | LEDGER#{user}#APP#{connector}        | revocation ledger: one application's current state for the user |
+ * | DIR#{dir}   | LEDGER#{user}#HIST#{connector}#{seq}#{eventId}#{attempt}#{kind} | ledger history entry (append-only) |
+ * | DIR#{dir}   | LEDGER#{user}#LEAVER                 | the leaver: deactivated/deleted/reactivated times |
+ * | DIR#{dir}   | LEAVERS#{iso time}#{user}            | leavers by time (period reports)              |
+ * | DIR#{dir}   | LEAVERNAME#{key(lower(userName))}#{user} | leavers by userName (kept after a delete)  |
+ *
+ * The revocation ledger (shared/adapters/dynamodb/revocation-ledger.ts) is written by the connector
+ * runtime (application states and history) and by the evidence recorder (leavers, and the
+ * applications expected to act for each). History items are only ever created with
+ * `attribute_not_exists`; states and leaver records only replaced with a condition on the
+ * `version` that was read. Nothing of the ledger expires.
  *
  * Index entries live in the base table and are written in the same transaction as the user or
  * group, so look-ups are strongly consistent and need no GSI. The two membership items, the

@@ -20,6 +20,7 @@ describe('loadConfig', () => {
       webAcl: true,
       webAclRatePerIpPer5Minutes: 30_000,
       directories: [],
+      connectors: [],
     });
   });
 
@@ -76,6 +77,39 @@ describe('loadConfig', () => {
     [{ directories: 'not json' }, /directories/],
   ])('refuses %o, naming the key', (context, key) => {
     expect(() => configOf(context)).toThrow(key);
+  });
+
+  it('reads connectors from cdk.json or as JSON from -c, with scope "everyone" by default', () => {
+    const github = { id: 'github', settings: { organization: 'acme', login: 'userName' } };
+    expect(configOf({ connectors: [github] }).connectors).toEqual([{ ...github, scope: 'everyone' }]);
+    expect(
+      configOf({ connectors: JSON.stringify([{ ...github, scope: { groups: ['Engineering'] } }]) })
+        .connectors,
+    ).toEqual([{ ...github, scope: { groups: ['Engineering'] } }]);
+  });
+
+  it.each([
+    [[{ id: 'myspace' }], /no connector "myspace"[\s\S]*connectors\[0\]\.id/],
+    [[{ id: 'github', settings: { organization: 'acme' } }], /connectors\[0\]\.settings\.login/],
+    [[{ id: 'zoom' }, { id: 'zoom' }], /configured twice[\s\S]*connectors\[1\]\.id/],
+    [[{ id: 'zoom', scope: { groups: [] } }], /connectors\[0\]\.scope/],
+    [[{ id: 'zoom', scope: 'nobody' }], /connectors\[0\]\.scope/],
+    [[{ id: 'zoom', secrets: { token: 'x' } }], /secrets[\s\S]*connectors\[0\]/],
+    ['[{"id":', /connectors/],
+  ])('refuses the connectors %o, naming the field', (connectors, message) => {
+    expect(() => configOf({ connectors })).toThrow(message);
+  });
+
+  it('accepts a second instance of one connector under a name of its own', () => {
+    const manual = (name?: string) => ({
+      id: 'manual',
+      ...(name ? { name } : {}),
+      settings: { application: `App ${name ?? 'one'}`, instructions: 'Disable {{userName}}.' },
+    });
+    expect(configOf({ connectors: [manual(), manual('payroll')] }).connectors).toHaveLength(2);
+    expect(() => configOf({ connectors: [manual('payroll'), manual('payroll')] })).toThrow(
+      /connectors\[1\]\.name/,
+    );
   });
 
   it('fails synthesis of the app itself, before any construct is built', () => {

@@ -6,7 +6,10 @@ import { ScimConnector } from '../../cdk/index.ts';
 import { scimFunctions } from '../../shared/contracts/routes.ts';
 
 /** The SCIM functions and the stream relay. */
-const FUNCTIONS = Object.keys(scimFunctions).length + 1;
+/** The SCIM functions and the stream relay. */
+const SCIM_FUNCTIONS = Object.keys(scimFunctions).length + 1;
+/** Those, the evidence recorder and the evidence API. */
+const FUNCTIONS = SCIM_FUNCTIONS + 2;
 
 /** A team's own app: no cdk.json flags of ours, bundling skipped to stay offline. */
 function embed(props: ConstructorParameters<typeof ScimConnector>[2]) {
@@ -23,18 +26,21 @@ describe('ScimConnector, embedded in a fresh stack', () => {
     template.resourceCountIs('AWS::DynamoDB::Table', 1);
     template.resourceCountIs('AWS::Events::EventBus', 1);
     template.resourceCountIs('AWS::Events::Archive', 1);
-    template.resourceCountIs('AWS::SQS::Queue', 1);
+    // The relay's failure queue, the evidence recorder's queue and its dead-letter queue.
+    template.resourceCountIs('AWS::SQS::Queue', 3);
     template.resourceCountIs('AWS::ApiGateway::RestApi', 1);
     template.resourceCountIs('AWS::ApiGateway::Account', 0);
+    // Users, groups, bulk, discovery, relay, evidence recorder and evidence API.
     template.resourceCountIs('AWS::Lambda::Function', FUNCTIONS);
-    template.resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
-    // One per function, plus API 5XX rate, auth failures, relay iterator age, relay failures queued, events not published.
-    template.resourceCountIs('AWS::CloudWatch::Alarm', FUNCTIONS + 5);
+    template.resourceCountIs('AWS::Lambda::EventSourceMapping', 2);
+    // One per SCIM function and the relay, API 5XX rate, auth failures, relay iterator age, relay
+    // failures queued, events not published, and the evidence recorder's dead-letter queue.
+    template.resourceCountIs('AWS::CloudWatch::Alarm', SCIM_FUNCTIONS + 5 + 1);
     template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
     template.hasResourceProperties('AWS::ApiGateway::Stage', { StageName: 'prod' });
     expect(stack.resolve(scim.api.baseUrlTemplate)).toBeDefined();
-    // CDK's built-in CloudFormation validation of a team's app is most of this synth: about 15 s
-    // for five functions on 2 shared cores.
+    // CDK's built-in CloudFormation validation of a team's app is most of this synth, and the first
+    // synthesis of a file pays for loading aws-cdk-lib: on two shared cores it can take a while.
   }, 60_000);
 
   it('passes cdk-nag with the acknowledgements it carries', () => {

@@ -10,7 +10,7 @@ import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildTestApp, type TestApp } from './synth-app.ts';
+import { buildTestApp, CONNECTORS_CONTEXT, type TestApp } from './synth-app.ts';
 
 /** Long enough to say what is accepted and why, not just "not needed". */
 const MIN_REASON_LENGTH = 60;
@@ -21,7 +21,8 @@ let synthError: unknown;
 
 beforeAll(() => {
   // With CDK's own CloudFormation rules too, as `cdk synth` runs them.
-  testApp = buildTestApp({ cloudFormationValidation: true });
+  // With configured connectors, so that every construct a deployment can have is checked.
+  testApp = buildTestApp({ cloudFormationValidation: true, context: { connectors: CONNECTORS_CONTEXT } });
   try {
     assembly = testApp.app.synth();
   } catch (error) {
@@ -113,6 +114,24 @@ describe('acknowledgements', () => {
         'AwsSolutions-L1 @ scim-dev-service/EventRelay/Relay/Function',
         // The relay's on-failure queue is itself a dead-letter queue.
         'AwsSolutions-SQS3 @ scim-dev-stateful/Lifecycle/RelayFailures',
+        // The evidence API is IAM-authorised, for operators and auditors with AWS credentials.
+        'AwsSolutions-COG4 @ scim-dev-service/Scim/Api/Default/{directoryId}/evidence/leavers/GET',
+        'AwsSolutions-COG4 @ scim-dev-service/Scim/Api/Default/{directoryId}/evidence/leavers/{user}/GET',
+        // Functions of the connectors and the evidence: Node.js 22 pinned, X-Ray without resource level.
+        'AwsSolutions-L1 @ scim-dev-service/Connector-github/Consumer/Function/Function',
+        'AwsSolutions-L1 @ scim-dev-service/Connector-manual-legacy-erp/Consumer/Function/Function',
+        'AwsSolutions-L1 @ scim-dev-service/Evidence/Api/Function',
+        'AwsSolutions-L1 @ scim-dev-service/Evidence/Recorder/Function/Function',
+        'AwsSolutions-IAM5[Resource::*] @ scim-dev-service/Connector-github/Consumer/Function/Role',
+        'AwsSolutions-IAM5[Resource::*] @ scim-dev-service/Connector-manual-legacy-erp/Consumer/Function/Role',
+        'AwsSolutions-IAM5[Resource::*] @ scim-dev-service/Evidence/Api/Role',
+        'AwsSolutions-IAM5[Resource::*] @ scim-dev-service/Evidence/Recorder/Function/Role',
+        // Vendor credentials are rotated at the vendor, by an operator.
+        'AwsSolutions-SMG4 @ scim-dev-service/Connector-github/Secret',
+        // Dead-letter queues of the connectors and the recorder are themselves DLQs.
+        'AwsSolutions-SQS3 @ scim-dev-service/Connector-github/Consumer/DeadLetters',
+        'AwsSolutions-SQS3 @ scim-dev-service/Connector-manual-legacy-erp/Consumer/DeadLetters',
+        'AwsSolutions-SQS3 @ scim-dev-service/Evidence/Recorder/DeadLetters',
         // The regional API Gateway logging role uses the AWS-maintained policy.
         'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs] @ scim-dev-stateful/ApiGatewayAccount/CloudWatchRole',
       ].sort(),

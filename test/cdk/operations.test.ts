@@ -98,7 +98,8 @@ describe('alarms', () => {
 
   it('treats missing data as fine, and notifies nobody without a target', () => {
     const alarms = Object.values(minimal.findResources('AWS::CloudWatch::Alarm'));
-    expect(alarms).toHaveLength(10);
+    // The SCIM pipeline's (one per function and the relay, five more) and the evidence recorder's dead-letter queue.
+    expect(alarms).toHaveLength(11);
     for (const alarm of alarms) {
       expect(alarm.Properties.TreatMissingData).toBe('notBreaching');
       expect(alarm.Properties.AlarmActions).toBeUndefined();

@@ -1,6 +1,7 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ENV } from '../../shared/contracts/env.ts';
+import { evidenceRoutes } from '../../shared/contracts/evidence-routes.ts';
 import {
   SCIM_BASE,
   type ScimFunctionName,
@@ -169,14 +170,21 @@ describe('service stack: the SCIM functions', () => {
 
   it('gives every log group the configured retention', () => {
     const groups = Object.values(service.findResources('AWS::Logs::LogGroup'));
-    expect(groups).toHaveLength(7); // five functions (users, groups, bulk, discovery, event relay), API access and execution logs
+    // Seven functions (users, groups, bulk, discovery, event relay, evidence recorder, evidence API), API access and execution logs.
+    expect(groups).toHaveLength(9);
     for (const group of groups) expect(group.Properties.RetentionInDays).toBe(retentionDays);
   });
 });
 
+/** The SCIM methods: every method but the evidence API's (AWS_IAM). */
+const scimMethods = () =>
+  Object.values(service.findResources('AWS::ApiGateway::Method')).filter(
+    (method) => method.Properties.AuthorizationType !== 'AWS_IAM',
+  );
+
 describe('service stack: the SCIM API', () => {
   it('serves every route of scimRoutes, and no other, through its function', () => {
-    const served = Object.values(service.findResources('AWS::ApiGateway::Method')).map((method) => ({
+    const served = scimMethods().map((method) => ({
       method: String(method.Properties.HttpMethod),
       resource: pathOf(method.Properties.ResourceId),
       function: functionNameOf(method.Properties.Integration),
@@ -190,8 +198,15 @@ describe('service stack: the SCIM API', () => {
     expect(served).toEqual(expect.arrayContaining(expected));
   });
 
+  it('serves the evidence routes, and only those, under AWS_IAM authorisation', () => {
+    const iam = Object.values(
+      service.findResources('AWS::ApiGateway::Method', { Properties: { AuthorizationType: 'AWS_IAM' } }),
+    ).map((method) => `${method.Properties.HttpMethod} ${pathOf(method.Properties.ResourceId)}`);
+    expect(iam.sort()).toEqual(evidenceRoutes.map(({ method, resource }) => `${method} ${resource}`).sort());
+  });
+
   it('uses Lambda proxy integrations and requires the Authorization header', () => {
-    for (const method of Object.values(service.findResources('AWS::ApiGateway::Method'))) {
+    for (const method of scimMethods()) {
       expect(method.Properties).toMatchObject({
         Integration: { Type: 'AWS_PROXY', IntegrationHttpMethod: 'POST' },
         RequestParameters: { 'method.request.header.Authorization': true },

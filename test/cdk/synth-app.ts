@@ -41,3 +41,14 @@ export function buildTestApp(options: TestAppOptions = {}): TestApp {
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
+
+/** Two applications as an operator configures them: GitHub for everyone, a manual task for one group. */
+export const CONNECTORS_CONTEXT = [
+  { id: 'github', settings: { organization: 'acme', login: 'userNameLocalPart' } },
+  {
+    id: 'manual',
+    name: 'legacy-erp',
+    scope: { groups: ['Finance'] },
+    settings: { application: 'Legacy ERP', instructions: 'Disable {{userName}} in the ERP.' },
+  },
+];

@@ -1,5 +1,5 @@
 import { inject } from 'vitest';
-import { type LocalRuntime, startLocalRuntime } from '../../local/runtime.ts';
+import { type LocalRuntime, type LocalRuntimeOptions, startLocalRuntime } from '../../local/runtime.ts';
 
 export interface ScimReply {
   status: number;
@@ -10,6 +10,8 @@ export interface ScimReply {
 
 export interface TestScim {
   runtime: LocalRuntime;
+  /** Where its table is, as `npm start` writes them in its runtime file. */
+  dynamoEndpoint: string;
   /** The runtime's table on the run's DynamoDB Local, for seeding through the stores directly. */
   tableName: string;
   /** A request relative to the directory's SCIM base URL, with its bearer token. */
@@ -30,7 +32,7 @@ export async function startTestScim(
     rateLimitPerSecond?: number;
     integrationTimeoutMs?: number;
     events?: boolean;
-  } = {},
+  } & Pick<LocalRuntimeOptions, 'connectors' | 'connectorOptions' | 'groups' | 'adminToken'> = {},
 ): Promise<TestScim> {
   const tableName = `scim-test-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
   const runtime = await startLocalRuntime({
@@ -42,9 +44,14 @@ export async function startTestScim(
     ...(options.integrationTimeoutMs ? { integrationTimeoutMs: options.integrationTimeoutMs } : {}),
     // Suites that seed hundreds of users and test no events spare the stream poller the work.
     ...(options.events === false ? { events: false } : {}),
+    ...(options.connectors ? { connectors: options.connectors } : {}),
+    ...(options.connectorOptions ? { connectorOptions: options.connectorOptions } : {}),
+    ...(options.groups ? { groups: options.groups } : {}),
+    ...(options.adminToken ? { adminToken: options.adminToken } : {}),
   });
   return {
     runtime,
+    dynamoEndpoint: inject('dynamoEndpoint'),
     tableName,
     async request(method, path, body, headers = {}) {
       const response = await fetch(`${runtime.baseUrl}${path}`, {

@@ -8,9 +8,12 @@ import { ENV } from '../../../shared/contracts/env.ts';
  * - `readWrite`: items, queries and transactions (`grantReadWriteData`);
  * - `read`: reads and queries only (`grantReadData`);
  * - `authenticate`: what authentication needs and nothing more: GetItem (token, directory
- *   record) and UpdateItem (a token's last-used time, the directory's rate window).
+ *   record) and UpdateItem (a token's last-used time, the directory's rate window);
+ * - `ledger`: what the revocation ledger needs: GetItem and Query to read, PutItem to write (every
+ *   ledger write is a conditional put), and BatchGetItem for a user's groups (connector scopes). No UpdateItem, DeleteItem, Scan or transactions, so a
+ *   connector cannot alter a user or erase its own history.
  */
-export type TableAccess = 'readWrite' | 'read' | 'authenticate';
+export type TableAccess = 'readWrite' | 'read' | 'authenticate' | 'ledger';
 
 export interface BindTableOptions {
   readonly table: ITable;
@@ -43,6 +46,11 @@ export function bindTable({ table, fn, access, envVarName = ENV.tableName }: Bin
       return;
     case 'read':
       table.grantReadData(fn);
+      return;
+    case 'ledger':
+      table.grant(fn, 'dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:PutItem');
+      if (table.encryptionKey)
+        table.encryptionKey.grant(fn, 'kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey');
       return;
     case 'authenticate':
       table.grant(fn, 'dynamodb:GetItem', 'dynamodb:UpdateItem');

@@ -1,0 +1,108 @@
+import { RemovalPolicy, Validations } from 'aws-cdk-lib';
+import type { IAlarmAction } from 'aws-cdk-lib/aws-cloudwatch';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import type { IEventBus } from 'aws-cdk-lib/aws-events';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+import { subscribedEventTypes } from '../../../shared/connectors/connector.ts';
+import { applicationName, connectorKey } from '../../../shared/connectors/prepare.ts';
+import type { RegisteredConnector } from '../../../shared/connectors/registry.ts';
+import type { Scope } from '../../../shared/connectors/scope.ts';
+import { ENV } from '../../../shared/contracts/env.ts';
+import { patternOfTypes } from '../../../shared/events/patterns.ts';
+import { bindTable } from './bind-table.ts';
+import { QueuedFunction } from './queued-function.ts';
+
+export interface AppConnectorProps {
+  /** The connector's definition, from functions/connectors/registry.ts. */
+  readonly connector: RegisteredConnector;
+  /** For a second instance of one connector: its ledger id becomes `{id}-{name}`. */
+  readonly name?: string;
+  readonly scope: Scope;
+  /** Its settings, already validated against the definition by the stack configuration. */
+  readonly settings: Record<string, unknown>;
+  /** The lifecycle bus. */
+  readonly bus: IEventBus;
+  /** The directory table, which holds the revocation ledger. */
+  readonly table: ITable;
+  readonly logRetention: RetentionDays;
+  readonly alarmAction?: IAlarmAction;
+  /** @default 10: with the backoff of shared/connectors/backoff.ts, about 80 minutes of vendor outage */
+  readonly maxReceiveCount?: number;
+}
+
+/** The composition root every connector function runs (it picks its definition by CONNECTOR_ID). */
+export const CONNECTOR_ENTRY = 'functions/app-connector.ts';
+
+/**
+ * One application's deprovisioning: an EventBridge rule built from the event types the connector
+ * handles, an SQS queue with a dead-letter queue (redrive policy) and an alarm on it, the connector
+ * function (Node.js 22, arm64) reading the queue with partial batch responses, and the
+ * connector's own secret. The function may read that one secret, read and append to the ledger,
+ * hide its own messages for a backoff and send to its own DLQ; nothing else.
+ *
+ * The secret is created empty of meaning (a random string): put the vendor credentials in it as
+ * JSON (`aws secretsmanager put-secret-value`, see docs/connectors.md). Until then every event
+ * fails permanently with "secret does not fit", lands in the DLQ and raises the alarm.
+ *
+ * @example
+ * new AppConnector(this, 'GithubConnector', { connector: github, scope: 'everyone', settings: { organization: 'acme' }, bus, table, logRetention });
+ */
+export class AppConnector extends Construct {
+  /** Absent for a connector without secrets (a manual task). */
+  readonly secret?: Secret;
+  readonly consumer: QueuedFunction;
+
+  constructor(scope: Construct, id: string, props: AppConnectorProps) {
+    super(scope, id);
+    const { connector } = props;
+    const key = connectorKey(connector.id, props.name);
+    const application = applicationName(connector, props.settings);
+    const maxReceiveCount = props.maxReceiveCount ?? 10;
+    // A connector whose secrets schema accepts nothing at all (a manual task) gets no secret.
+    const needsSecret = !connector.secrets.safeParse({}).success;
+    const secret = needsSecret
+      ? new Secret(this, 'Secret', {
+          description: `Vendor credentials of the ${application} connector (${key}), JSON`,
+          // Deleting the stack must not lose a credential an operator obtained from the vendor.
+          removalPolicy: RemovalPolicy.RETAIN,
+        })
+      : undefined;
+    if (secret) this.secret = secret;
+    if (secret)
+      Validations.of(secret).acknowledge({
+        id: 'AwsSolutions-SMG4',
+        reason:
+          'The secret holds credentials the vendor issues (API tokens, OAuth client secrets): only the vendor can ' +
+          'rotate them, so rotation is an operator putting the new value (docs/connectors.md), not a rotation Lambda.',
+      });
+
+    this.consumer = new QueuedFunction(this, 'Consumer', {
+      bus: props.bus,
+      pattern: patternOfTypes(subscribedEventTypes(connector)),
+      entry: CONNECTOR_ENTRY,
+      description: `${application} connector: lifecycle events -> vendor API -> revocation ledger`,
+      serviceName: `connector-${key}`,
+      logRetention: props.logRetention,
+      maxReceiveCount,
+      deadLetterAlarmDescription:
+        `A lifecycle event for ${application} failed for good (or could not be delivered): a leaver ` +
+        `may still have access. \`npm run admin -- evidence-report\` lists it with the error; fix, then redrive the DLQ.`,
+      alarmAction: props.alarmAction,
+    });
+    const fn = this.consumer.fn.fn;
+    fn.addEnvironment(ENV.connectorId, connector.id);
+    if (props.name) fn.addEnvironment(ENV.connectorName, props.name);
+    fn.addEnvironment(ENV.connectorSettings, JSON.stringify(props.settings));
+    fn.addEnvironment(ENV.connectorScope, JSON.stringify(props.scope));
+    if (secret) fn.addEnvironment(ENV.connectorSecretArn, secret.secretArn);
+    fn.addEnvironment(ENV.connectorQueueUrl, this.consumer.queue.queueUrl);
+    fn.addEnvironment(ENV.connectorDeadLetterQueueUrl, this.consumer.deadLetterQueue.queueUrl);
+    fn.addEnvironment(ENV.connectorMaxReceiveCount, String(maxReceiveCount));
+    secret?.grantRead(fn);
+    bindTable({ table: props.table, fn, access: 'ledger' });
+    // The function sends its permanent failures to the DLQ itself (see shared/connectors/queue-handler.ts).
+    this.consumer.deadLetterQueue.grantSendMessages(fn);
+  }
+}

@@ -1,0 +1,90 @@
+/**
+ * A signed webhook, for an in-house application (or an automation platform) that does its own
+ * offboarding: each leaver and returner event is POSTed as JSON to a configured URL, signed so
+ * the receiver can check where it came from and refuse replays (./signature.ts). The receiver's
+ * status decides the outcome: 2xx done, 404/410 no such account, 429/5xx retried, other 4xx a
+ * permanent failure. See docs/connectors/webhook.md.
+ */
+
+import { z } from 'zod';
+import { defineConnector, type Outcome, type VendorHttp } from '#connectors/connector.ts';
+import { failureOutcome, succeeded } from '#connectors/outcomes.ts';
+import type { UserEvent } from '#events/catalogue.ts';
+import { signatureHeaders } from './signature.ts';
+
+const settings = z.object({
+  /** Where events are POSTed. HTTPS in production; http only for a receiver on this machine. */
+  url: z
+    .url()
+    .refine((url) => url.startsWith('https://') || /^http:\/\/(127\.0\.0\.1|localhost)[:/]/.test(url), {
+      message: 'must be https:// (http:// only for 127.0.0.1 or localhost)',
+    }),
+  /** The application's name in the evidence. */
+  application: z.string().min(1).default('Webhook'),
+});
+
+const secrets = z.object({
+  /** Shared with the receiver; at least 32 characters (e.g. `openssl rand -hex 32`). */
+  signingSecret: z.string().min(32),
+  /** While rotating: the old secret, so receivers not yet switched still verify. */
+  previousSigningSecret: z.string().min(32).optional(),
+});
+
+type Settings = z.infer<typeof settings>;
+type Secrets = z.infer<typeof secrets>;
+
+export default defineConnector({
+  id: 'webhook',
+  application: 'Webhook',
+  settings,
+  secrets,
+  http: () => ({ requestIdHeaders: ['x-request-id'] }),
+  handlers: {
+    'user.deactivated': (event, { http, settings, secrets }) =>
+      deliver(http, settings, secrets, event, 'revoked'),
+    'user.deleted': (event, { http, settings, secrets }) =>
+      deliver(http, settings, secrets, event, 'revoked'),
+    'user.reactivated': (event, { http, settings, secrets }) =>
+      deliver(http, settings, secrets, event, 'restored'),
+  },
+});
+
+async function deliver(
+  http: VendorHttp,
+  settings: Settings,
+  secrets: Secrets,
+  event: UserEvent,
+  done: 'revoked' | 'restored',
+): Promise<Outcome> {
+  // The body is the lifecycle event as docs/events.md defines it; signed as sent, byte for byte.
+  const body = JSON.stringify(event);
+  const signingSecrets = [
+    secrets.signingSecret,
+    ...(secrets.previousSigningSecret ? [secrets.previousSigningSecret] : []),
+  ];
+  const response = await http.request({
+    method: 'POST',
+    url: settings.url,
+    headers: { 'content-type': 'application/json', ...signatureHeaders(signingSecrets, body, event.eventId) },
+    body,
+  });
+  const reference = (response.body as { reference?: unknown } | undefined)?.reference;
+  const vendorReference = typeof reference === 'string' ? reference : response.requestId;
+  const evidence = vendorReference ? { vendorReference } : {};
+  const who = event.user.userName;
+  if (succeeded(response)) {
+    return {
+      status: done,
+      detail: `${settings.application} accepted ${event.type} for ${who} (${response.status})`,
+      ...evidence,
+    };
+  }
+  if (response.status === 404 || response.status === 410) {
+    return {
+      status: 'not_found',
+      detail: `${settings.application} has no account for ${who} (${response.status})`,
+      ...evidence,
+    };
+  }
+  return failureOutcome(settings.application, response, `accept ${event.type} for ${who}`);
+}

@@ -1,0 +1,212 @@
+/**
+ * Connectors as deployed: one AppConnector per configured application (rule from the connector's
+ * event types, queue with DLQ and redrive, partial-batch event source, least-privilege role,
+ * alarm on the DLQ), and the evidence recorder and API.
+ */
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { queueSettings } from '../../cdk/lib/constructs/queued-function.ts';
+import { ENV } from '../../shared/contracts/env.ts';
+import { EVENT_SOURCE } from '../../shared/events/catalogue.ts';
+import { buildTestApp, CONNECTORS_CONTEXT } from './synth-app.ts';
+
+interface Statement {
+  readonly Effect: string;
+  readonly Action: string | string[];
+  readonly Resource: unknown;
+}
+
+let service: Template;
+let stateful: Template;
+/** Logical id of the function whose POWERTOOLS_SERVICE_NAME is `name`. */
+let functionId: (name: string) => string;
+/** Every statement of the policies attached to a function's role. */
+let statementsOf: (functionLogicalId: string) => Statement[];
+
+beforeAll(() => {
+  const app = buildTestApp({ context: { alarmEmail: 'oncall@example.com', connectors: CONNECTORS_CONTEXT } });
+  service = Template.fromStack(app.service);
+  stateful = Template.fromStack(app.stateful);
+  functionId = (name) => {
+    const found = service.findResources('AWS::Lambda::Function', {
+      Properties: { Environment: { Variables: { [ENV.serviceName]: name } } },
+    });
+    const [id] = Object.keys(found);
+    if (!id) throw new Error(`no function ${name}`);
+    return id;
+  };
+  statementsOf = (id) => {
+    const role = (service.toJSON().Resources[id].Properties.Role as { 'Fn::GetAtt': [string] })[
+      'Fn::GetAtt'
+    ][0];
+    const policies = service.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: role }] } });
+    return Object.values(policies).flatMap(
+      (policy) =>
+        (policy as { Properties: { PolicyDocument: { Statement: Statement[] } } }).Properties.PolicyDocument
+          .Statement,
+    );
+  };
+});
+
+const actionsOf = (statements: Statement[]) =>
+  statements.flatMap((statement) =>
+    Array.isArray(statement.Action) ? statement.Action : [statement.Action],
+  );
+
+describe('AppConnector', () => {
+  it('routes exactly the event types the connector handles from the lifecycle bus to its queue', () => {
+    service.hasResourceProperties('AWS::Events::Rule', {
+      EventBusName: Match.anyValue(),
+      EventPattern: {
+        source: [EVENT_SOURCE],
+        'detail-type': ['user.deactivated', 'user.deleted', 'user.reactivated'],
+      },
+      Targets: [
+        Match.objectLike({
+          Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('Connectorgithub.*Queue'), 'Arn'] },
+          DeadLetterConfig: {
+            Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('Connectorgithub.*DeadLetters'), 'Arn'] },
+          },
+        }),
+      ],
+    });
+  });
+
+  it('has a queue with a retained dead-letter queue and a redrive policy, consumed with partial batch responses', () => {
+    service.hasResourceProperties('AWS::SQS::Queue', {
+      SqsManagedSseEnabled: true,
+      VisibilityTimeout: 60 * queueSettings.visibilityTimeoutFactor,
+      RedrivePolicy: {
+        deadLetterTargetArn: {
+          'Fn::GetAtt': [Match.stringLikeRegexp('Connectorgithub.*DeadLetters'), 'Arn'],
+        },
+        maxReceiveCount: 10,
+      },
+    });
+    service.hasResource('AWS::SQS::Queue', {
+      Properties: { MessageRetentionPeriod: 14 * 24 * 3600, SqsManagedSseEnabled: true },
+      DeletionPolicy: 'Retain',
+    });
+    service.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: functionId('connector-github') },
+      BatchSize: queueSettings.batchSize,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      ScalingConfig: { MaximumConcurrency: 2 },
+    });
+  });
+
+  it('runs the connector function on Node.js 22 arm64, told its connector, settings, scope and queues', () => {
+    service.hasResourceProperties('AWS::Lambda::Function', {
+      Runtime: 'nodejs22.x',
+      Architectures: ['arm64'],
+      Environment: {
+        Variables: Match.objectLike({
+          [ENV.serviceName]: 'connector-manual-legacy-erp',
+          [ENV.connectorId]: 'manual',
+          [ENV.connectorName]: 'legacy-erp',
+          [ENV.connectorScope]: JSON.stringify({ groups: ['Finance'] }),
+          [ENV.connectorSettings]: JSON.stringify(CONNECTORS_CONTEXT[1]?.settings),
+          [ENV.connectorMaxReceiveCount]: '10',
+        }),
+      },
+    });
+  });
+
+  it('gives a connector without secrets (a manual task) no secret at all', () => {
+    const manual =
+      service.toJSON().Resources[functionId('connector-manual-legacy-erp')].Properties.Environment.Variables;
+    expect(manual[ENV.connectorSecretArn]).toBeUndefined();
+    service.resourceCountIs('AWS::SecretsManager::Secret', 1);
+    expect(actionsOf(statementsOf(functionId('connector-manual-legacy-erp')))).not.toContain(
+      'secretsmanager:GetSecretValue',
+    );
+  });
+
+  it('lets the function read only its own secret, use the ledger without updates or deletes, and send only to its own DLQ', () => {
+    const statements = statementsOf(functionId('connector-github'));
+    const secretReads = statements.filter((statement) =>
+      actionsOf([statement]).includes('secretsmanager:GetSecretValue'),
+    );
+    expect(secretReads.map((statement) => statement.Resource)).toEqual([
+      { Ref: expect.stringMatching(/^Connectorgithub.*Secret/) },
+    ]);
+    const tableActions = actionsOf(
+      statements.filter((statement) => actionsOf([statement]).some((a) => a.startsWith('dynamodb:'))),
+    );
+    expect(tableActions.sort()).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query']);
+    const sends = statements.filter((statement) => actionsOf([statement]).includes('sqs:SendMessage'));
+    expect(sends.map((statement) => statement.Resource)).toEqual([
+      { 'Fn::GetAtt': [expect.stringMatching(/^Connectorgithub.*DeadLetters/), 'Arn'] },
+    ]);
+    for (const statement of statements) expect(statement.Effect).toBe('Allow');
+    expect(actionsOf(statements)).not.toContain('dynamodb:DeleteItem');
+  });
+
+  it('alarms as soon as one message is in a dead-letter queue, notifying the alarm topic', () => {
+    service.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Namespace: 'AWS/SQS',
+      Dimensions: [
+        {
+          Name: 'QueueName',
+          Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('Connectorgithub.*DeadLetters'), 'QueueName'] },
+        },
+      ],
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+      AlarmActions: [{ Ref: Match.stringLikeRegexp('AlarmTargetTopic') }],
+      AlarmDescription: Match.stringLikeRegexp('GitHub'),
+    });
+  });
+});
+
+describe('Evidence', () => {
+  it('records leavers and returners from the bus, expecting each enabled application in its scope', () => {
+    service.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: {
+        source: [EVENT_SOURCE],
+        'detail-type': ['user.deactivated', 'user.deleted', 'user.reactivated'],
+      },
+      Targets: [
+        Match.objectLike({ Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('EvidenceRecorderQueue'), 'Arn'] } }),
+      ],
+    });
+    const plans = JSON.parse(
+      service.toJSON().Resources[functionId('evidence-recorder')].Properties.Environment.Variables[
+        ENV.connectorPlans
+      ],
+    );
+    expect(plans).toEqual([
+      {
+        id: 'github',
+        application: 'GitHub',
+        events: ['user.deactivated', 'user.deleted', 'user.reactivated'],
+        scope: 'everyone',
+      },
+      {
+        id: 'manual-legacy-erp',
+        application: 'Legacy ERP',
+        events: ['user.deactivated', 'user.deleted', 'user.reactivated'],
+        scope: { groups: ['Finance'] },
+      },
+    ]);
+    expect(
+      actionsOf(statementsOf(functionId('evidence-recorder')))
+        .filter((a) => a.startsWith('dynamodb:'))
+        .sort(),
+    ).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query']);
+  });
+
+  it('serves the evidence API under AWS_IAM authorisation, read-only on the table', () => {
+    const methods = service.findResources('AWS::ApiGateway::Method', {
+      Properties: { AuthorizationType: 'AWS_IAM', HttpMethod: 'GET' },
+    });
+    expect(Object.keys(methods)).toHaveLength(2);
+    const tableActions = actionsOf(statementsOf(functionId('evidence-api'))).filter((a) =>
+      a.startsWith('dynamodb:'),
+    );
+    expect(tableActions.some((action) => /Put|Update|Delete|Write/.test(action))).toBe(false);
+    expect(stateful.toJSON().Resources).toBeDefined();
+  });
+});

@@ -1,0 +1,213 @@
+/**
+ * Evidence end to end below the queues: the recorder's expectations, the connectors' outcomes,
+ * an operator's confirmation, returners, and the leaver and period reports in every format.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { DynamoRevocationLedger } from '../../../shared/adapters/dynamodb/revocation-ledger.ts';
+import { defineConnector } from '../../../shared/connectors/connector.ts';
+import { ConfirmationRefused, EvidenceService } from '../../../shared/connectors/evidence.ts';
+import { formatEvidenceReport, formatLeaverEvidence } from '../../../shared/connectors/evidence-format.ts';
+import { type ConnectorPlan, recordLifecycleEvent } from '../../../shared/connectors/evidence-recorder.ts';
+import { prepareConnector } from '../../../shared/connectors/prepare.ts';
+import {
+  applyEvent,
+  type PreparedConnector,
+  type RuntimeDependencies,
+} from '../../../shared/connectors/runtime.ts';
+import type { UserEvent } from '../../../shared/events/catalogue.ts';
+import { useDynamoTable } from '../../support/dynamo.ts';
+import { userEvent } from '../../support/lifecycle-events.ts';
+import { memoryGroups } from '../../support/memory-groups.ts';
+import { NO_VENDOR_RETRIES, sampleConnector } from '../../support/sample-connector.ts';
+import { SAMPLE_VENDOR_TOKEN, type SampleVendor, startSampleVendor } from '../../support/sample-vendor.ts';
+
+const table = useDynamoTable();
+const groups = memoryGroups();
+let vendor: SampleVendor;
+let ledger: DynamoRevocationLedger;
+let deps: RuntimeDependencies;
+let evidence: EvidenceService;
+const first = { receiveCount: 1, maxReceiveCount: 5 };
+const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
+
+const payrollTask = defineConnector({
+  id: 'payroll',
+  application: 'Payroll (no API)',
+  settings: z.object({}),
+  secrets: z.object({}),
+  handlers: {
+    'user.deactivated': async () => ({
+      status: 'manual_pending',
+      instructions: 'End the employee in the payroll portal',
+    }),
+  },
+});
+
+const plans: ConnectorPlan[] = [
+  {
+    id: 'acme-chat',
+    application: 'Acme Chat',
+    events: ['user.deactivated', 'user.deleted', 'user.reactivated'],
+    scope: 'everyone',
+  },
+  { id: 'payroll', application: 'Payroll (no API)', events: ['user.deactivated'], scope: 'everyone' },
+  { id: 'sales-crm', application: 'Sales CRM', events: ['user.deactivated'], scope: { groups: ['Sales'] } },
+];
+
+let chat: PreparedConnector;
+let payroll: PreparedConnector;
+const record = (event: UserEvent) => recordLifecycleEvent(event, plans, { ledger, groups });
+
+beforeAll(async () => {
+  vendor = await startSampleVendor();
+  ledger = new DynamoRevocationLedger(table.document, table.tableName);
+  deps = { ledger, groups, log: silent, leaseMs: 60_000 };
+  evidence = new EvidenceService(ledger);
+  chat = prepareConnector({
+    definition: sampleConnector,
+    settings: { apiBaseUrl: vendor.url },
+    scope: 'everyone',
+    secrets: async () => ({ apiToken: SAMPLE_VENDOR_TOKEN }),
+    vendorHttp: NO_VENDOR_RETRIES,
+  }) as PreparedConnector;
+  payroll = prepareConnector({
+    definition: payrollTask,
+    settings: {},
+    scope: 'everyone',
+    secrets: async () => ({}),
+  }) as PreparedConnector;
+});
+afterAll(() => vendor.close());
+
+describe('evidence of a leaver', () => {
+  it('shows every in-scope application as pending from the moment the leaver is seen', async () => {
+    const left = userEvent('user.deactivated', { userId: 'ada', userName: 'ada@example.com', sequence: 3 });
+    expect(await record(left)).toEqual(['acme-chat', 'payroll']);
+    // A redelivery of the leaver event changes nothing.
+    expect(await record(left)).toEqual(['acme-chat', 'payroll']);
+    const shown = await evidence.leaver('default', 'ada');
+    expect(shown).toMatchObject({
+      user: { userId: 'ada', userName: 'ada@example.com' },
+      deactivatedAt: left.occurredAt,
+      state: 'left',
+      complete: false,
+    });
+    expect(shown?.applications.map((app) => [app.connectorId, app.status, app.expected])).toEqual([
+      ['acme-chat', 'pending', true],
+      ['payroll', 'pending', true],
+    ]);
+    expect((await ledger.leaver('default', 'ada'))?.version).toBe(1);
+  });
+
+  it('turns complete once every application revoked or an operator confirmed the manual task', async () => {
+    const left = userEvent('user.deactivated', { userId: 'ada', userName: 'ada@example.com', sequence: 3 });
+    vendor.seed('ada@example.com');
+    await applyEvent(chat, left, first, deps);
+    await applyEvent(payroll, left, first, deps);
+    const waiting = await evidence.leaver('default', 'ada');
+    expect(waiting?.complete).toBe(false);
+    expect(waiting?.applications.find((app) => app.connectorId === 'payroll')).toMatchObject({
+      status: 'manual_pending',
+      done: false,
+      why: 'Manual task waiting for an operator: End the employee in the payroll portal.',
+    });
+
+    await evidence.confirm('default', 'ada', 'payroll', 'Grace Hopper');
+    const done = await evidence.leaver('default', 'ada');
+    expect(done?.complete).toBe(true);
+    const confirmed = done?.applications.find((app) => app.connectorId === 'payroll');
+    expect(confirmed).toMatchObject({ status: 'confirmed', confirmedBy: 'Grace Hopper', done: true });
+    expect(confirmed?.history.map((entry) => [entry.kind, entry.by])).toEqual([
+      ['manual_pending', undefined],
+      ['confirmed', 'Grace Hopper'],
+    ]);
+    await expect(evidence.confirm('default', 'ada', 'payroll', 'Someone')).rejects.toThrow(
+      ConfirmationRefused,
+    );
+    await expect(evidence.confirm('default', 'ada', 'unknown', 'Someone')).rejects.toThrow(
+      /nothing to confirm/,
+    );
+    expect(await evidence.resolve('default', 'ADA@example.com')).toEqual(['ada']);
+  });
+
+  it('keeps the expectation when the connector was faster than the recorder', async () => {
+    const left = userEvent('user.deactivated', { userId: 'bob', userName: 'bob@example.com', sequence: 2 });
+    vendor.seed('bob@example.com');
+    await applyEvent(chat, left, first, deps);
+    await record(left);
+    const shown = await evidence.leaver('default', 'bob');
+    expect(shown?.applications.find((app) => app.connectorId === 'acme-chat')).toMatchObject({
+      status: 'revoked',
+      expected: true,
+      done: true,
+    });
+  });
+
+  it('expects a group-scoped application only for its members', async () => {
+    groups.add('carol', { id: 'g-sales', displayName: 'Sales' });
+    const left = userEvent('user.deactivated', { userId: 'carol', sequence: 2 });
+    expect(await record(left)).toEqual(['acme-chat', 'payroll', 'sales-crm']);
+  });
+
+  it('marks a returner, and a new leaving expects the applications again', async () => {
+    const id = 'dave';
+    vendor.seed(`${id}@example.com`);
+    const firstLeaving = userEvent('user.deactivated', { userId: id, sequence: 2 });
+    await record(firstLeaving);
+    await applyEvent(chat, firstLeaving, first, deps);
+    const back = userEvent('user.reactivated', { userId: id, sequence: 3 });
+    await record(back);
+    await applyEvent(chat, back, first, deps);
+    expect(await evidence.leaver('default', id)).toMatchObject({
+      state: 'returned',
+      reactivatedAt: back.occurredAt,
+    });
+
+    // A stale copy of the first leaving changes nothing; a new one starts a new leaving.
+    expect(await record(firstLeaving)).toEqual([]);
+    const again = userEvent('user.deactivated', { userId: id, sequence: 4 });
+    await record(again);
+    const shown = await evidence.leaver('default', id);
+    expect(shown).toMatchObject({ state: 'left', leftAt: again.occurredAt, complete: false });
+    expect(shown?.applications.find((app) => app.connectorId === 'acme-chat')?.status).toBe('pending');
+    await applyEvent(chat, again, first, deps);
+    expect(
+      (await evidence.leaver('default', id))?.applications.find((app) => app.connectorId === 'acme-chat')
+        ?.status,
+    ).toBe('revoked');
+  });
+});
+
+describe('evidence reports', () => {
+  it('lists every leaver of the period, complete or not, and what is not revoked with why, as table, JSON and CSV', async () => {
+    const report = await evidence.report('default', '2026-01-01');
+    const byUser = Object.fromEntries(report.leavers.map((leaver) => [leaver.user.userId, leaver.complete]));
+    expect(byUser).toMatchObject({ ada: true, bob: false, carol: false, dave: false });
+    expect(report.complete + report.incomplete + report.returned).toBe(report.leavers.length);
+    expect(await evidence.report('default', '2027-01-01')).toMatchObject({ leavers: [] });
+
+    const text = formatEvidenceReport(report, 'table');
+    expect(text).toMatch(/^ada@example.com\s+ada\s+\S+\s+COMPLETE: 2 of 2 applications done$/m);
+    expect(text).toContain('Applications not revoked:');
+    expect(text).toMatch(/carol@example.com {2}Sales CRM \(sales-crm\): pending: Expected to act; no report/);
+
+    const csv = formatEvidenceReport(report, 'csv').split('\n');
+    expect(csv[0]).toBe(
+      'directory,userId,userName,deactivatedAt,deletedAt,state,complete,connector,application,expected,status,done,at,firstAttemptAt,attempts,vendorReference,why',
+    );
+    expect(csv.find((line) => line.startsWith('default,ada,') && line.includes(',payroll,'))).toContain(
+      'Confirmed by Grace Hopper.',
+    );
+    expect(JSON.parse(formatEvidenceReport(report, 'json')).leavers.length).toBe(report.leavers.length);
+
+    const ada = await evidence.leaver('default', 'ada');
+    if (!ada) throw new Error('no evidence for ada');
+    expect(formatLeaverEvidence(ada, 'table')).toMatch(/evidence:\s+COMPLETE: 2 of 2 applications done/);
+    const quoted = formatLeaverEvidence(
+      { ...ada, user: { ...ada.user, userName: 'Lovelace, "Ada"' } },
+      'csv',
+    );
+    expect(quoted.split('\n')[1]).toContain('"Lovelace, ""Ada"""');
+  });
+});
