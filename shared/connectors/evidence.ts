@@ -209,7 +209,8 @@ function applicationEvidence(
     expected,
     status,
     done: DONE.has(status),
-    why: whyOf(status, state),
+    // A lease of an earlier leaving says nothing about this one.
+    why: whyOf(status, actedOnLeaving ? state : withoutLease(state)),
     ...(actedOnLeaving && state.firstAttemptAt ? { firstAttemptAt: state.firstAttemptAt } : {}),
     ...(actedOnLeaving || status === 'confirmed' ? { at: state.updatedAt } : {}),
     attempts: actedOnLeaving ? state.attempts : 0,
@@ -218,6 +219,11 @@ function applicationEvidence(
     ...(state.confirmedBy ? { confirmedBy: state.confirmedBy } : {}),
     history: entries,
   };
+}
+
+function withoutLease(state: ApplicationState): ApplicationState {
+  const { lease: _lease, ...rest } = state;
+  return rest;
 }
 
 /** The text as a sentence: one final full stop, not two. */
@@ -234,7 +240,11 @@ function whyOf(status: ApplicationStatus, state: ApplicationState): string {
     case 'out_of_scope':
       return state.detail ?? 'Not in the connector’s scope when processed.';
     case 'pending':
-      return 'Expected to act; no report from the application yet.';
+      // A claim without an outcome: running now, or its function stopped (crash, timeout) and
+      // the queue will deliver again or, out of deliveries, has moved it to the DLQ.
+      return state.lease && state.attempts > 0
+        ? `Being applied (attempt ${state.attempts}, since ${state.firstAttemptAt ?? state.updatedAt}); if this lasts, check the connector's DLQ.`
+        : 'Expected to act; no report from the application yet.';
     case 'manual_pending':
       return sentence(
         `Manual task waiting for an operator: ${state.instructions ?? state.detail ?? 'see the connector'}`,

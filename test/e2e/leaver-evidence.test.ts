@@ -24,8 +24,9 @@ beforeAll(async () => {
     adminToken: ADMIN_TOKEN,
     connectorOptions: {
       // Fast clocks: the shape of production retries in a fraction of the time.
-      backoff: { baseSeconds: 0.2, maxSeconds: 0.5 },
-      maxReceiveCount: 4,
+      // About 4 s of redeliveries: the 1.5 s outage below is well inside it, even on a busy machine.
+      backoff: { baseSeconds: 0.3, maxSeconds: 1 },
+      maxReceiveCount: 6,
       vendorHttp: {
         retry: { retries: 1, initialDelayMs: 5, maxDelayMs: 20, timeoutMs: 2_000 },
         budgetMs: 5_000,
@@ -148,14 +149,15 @@ describe('a leaver on the local runtime', () => {
     await deactivate(id);
     const settled = await evidenceUntil(
       id,
-      (evidence) =>
-        statusOf(evidence, 'zendesk')?.history.some((entry) => entry.kind === 'dead_lettered') === true,
+      // The state says so once the message is in the DLQ (its history entry is written just before).
+      (evidence) => statusOf(evidence, 'zendesk')?.why.includes('dead-letter queue') === true,
     );
     const zendesk = statusOf(settled, 'zendesk');
     expect(zendesk).toMatchObject({ status: 'failed_permanent', done: false });
     expect(zendesk?.error).toMatch(/401/);
     expect(zendesk?.why).toMatch(/^Failed, message in the dead-letter queue: .*401/);
     expect(settled.complete).toBe(false);
+    expect(zendesk?.history.map((entry) => entry.kind)).toEqual(['failed_permanent', 'dead_lettered']);
     const letters = scim.runtime.connectors?.queues.zendesk?.deadLetters ?? [];
     expect(letters.some((letter) => letter.body.includes(id) && /401/.test(letter.reason))).toBe(true);
   });

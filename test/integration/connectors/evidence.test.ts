@@ -144,6 +144,35 @@ describe('evidence of a leaver', () => {
     });
   });
 
+  it('says an application is being applied while a claim has no outcome (a crashed function), not silently pending', async () => {
+    const left = userEvent('user.deactivated', { userId: 'erin', sequence: 2 });
+    await record(left);
+    const state = await ledger.application('default', 'erin', 'acme-chat');
+    if (!state) throw new Error('no expectation written');
+    // What a function that died right after claiming leaves behind.
+    await ledger.putApplication(
+      'default',
+      'erin',
+      {
+        ...state,
+        sequence: 2,
+        event: { eventId: left.eventId, eventType: left.type, sequence: 2 },
+        attempts: 1,
+        firstAttemptAt: '2026-06-30T17:00:03.000Z',
+        lease: { eventId: left.eventId, until: '2026-06-30T17:05:03.000Z' },
+        version: state.version + 1,
+      },
+      state.version,
+    );
+    const chatEvidence = (await evidence.leaver('default', 'erin'))?.applications.find(
+      (app) => app.connectorId === 'acme-chat',
+    );
+    expect(chatEvidence).toMatchObject({ status: 'pending', done: false, attempts: 1 });
+    expect(chatEvidence?.why).toBe(
+      "Being applied (attempt 1, since 2026-06-30T17:00:03.000Z); if this lasts, check the connector's DLQ.",
+    );
+  });
+
   it('expects a group-scoped application only for its members', async () => {
     groups.add('carol', { id: 'g-sales', displayName: 'Sales' });
     const left = userEvent('user.deactivated', { userId: 'carol', sequence: 2 });

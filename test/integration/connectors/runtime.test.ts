@@ -111,12 +111,17 @@ describe('applyEvent', () => {
       const account = vendor.seed(`${userId}@example.com`);
       const reactivated = userEvent('user.reactivated', { userId, sequence: 4 });
       const deactivated = userEvent('user.deactivated', { userId, sequence: 5 });
-      vendor.slow(150);
+      vendor.slow(400);
       // Both delivered at once, as two records of one SQS batch processed in parallel.
       const [a, b] =
         slowFirst === 'user.reactivated' ? [reactivated, deactivated] : ([deactivated, reactivated] as const);
       const firstRun = applyEvent(sample(), a, first, deps);
-      await new Promise((resolve) => setTimeout(resolve, 30));
+      // The second arrives while the first is at the (slow) vendor, holding the claim.
+      const deadline = Date.now() + 5_000;
+      while ((await ledger.application('default', userId, 'acme-chat'))?.lease?.eventId !== a.eventId) {
+        if (Date.now() > deadline) throw new Error('the first event never claimed the state');
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
       const secondRun = await applyEvent(sample(), b, first, deps);
       const firstDecision = await firstRun;
       vendor.slow(0);
