@@ -133,7 +133,13 @@ describe('AppConnector', () => {
     const tableActions = actionsOf(
       statements.filter((statement) => actionsOf([statement]).some((a) => a.startsWith('dynamodb:'))),
     );
-    expect(tableActions.sort()).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query']);
+    // BatchGetItem reads the user's groups for scope; no update, delete or transaction.
+    expect(tableActions.sort()).toEqual([
+      'dynamodb:BatchGetItem',
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:Query',
+    ]);
     const sends = statements.filter((statement) => actionsOf([statement]).includes('sqs:SendMessage'));
     expect(sends.map((statement) => statement.Resource)).toEqual([
       { 'Fn::GetAtt': [expect.stringMatching(/^Connectorgithub.*DeadLetters/), 'Arn'] },
@@ -195,7 +201,7 @@ describe('Evidence', () => {
       actionsOf(statementsOf(functionId('evidence-recorder')))
         .filter((a) => a.startsWith('dynamodb:'))
         .sort(),
-    ).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query']);
+    ).toEqual(['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query']);
   });
 
   it('serves the evidence API under AWS_IAM authorisation, read-only on the table', () => {

@@ -110,7 +110,8 @@ describe('fuzzed input', () => {
       }),
       { numRuns: 80 },
     );
-  });
+    // Each run is a PATCH and a GET, each answer with the user's groups read.
+  }, 60_000);
 
   it('random filters get 200 or 400', async () => {
     await fc.assert(

@@ -6,7 +6,12 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { entraUser } from '../support/scim-client.ts';
 
 const START = resolve(import.meta.dirname, '../../local/start.ts');
-const TSX = resolve(import.meta.dirname, '../../node_modules/.bin/tsx');
+/**
+ * `npm start` is `tsx local/start.ts`. The test runs the same entry with tsx's loader inside one
+ * Node process, so SIGINT reaches our handler as Ctrl-C does (a terminal signals the whole
+ * process group), instead of depending on the tsx wrapper relaying a signal sent to it alone.
+ */
+const TSX_LOADER = import.meta.resolve('tsx');
 
 /** Live processes whose command line mentions `text` (the JVM runs with -dbPath under our folder). */
 function processesMentioning(text: string): number[] {
@@ -32,7 +37,7 @@ interface Started {
 
 /** Runs `npm start`'s entry in `cwd` and waits for it to print the base URL and token. */
 function start(cwd: string): Promise<Started> {
-  const child = spawn(TSX, [START], {
+  const child = spawn(process.execPath, ['--import', TSX_LOADER, START], {
     cwd,
     env: { ...process.env, PORT: '0', SCIM_DEV_TOKEN: 'scim_test_token_for_npm_start' },
     stdio: ['ignore', 'pipe', 'pipe'],
