@@ -29,6 +29,9 @@ describe.each(idps)('$name', (idp) => {
   // sees only its own users, as in a fresh deployment.
   it.concurrent.for(idp.sequences.map((sequence) => [sequence.id, sequence] as const))(
     '%s',
+    // Every sequence of an IdP runs at once, on two cores shared with the rest of the suite. An
+    // IdP itself waits 60 s per request (Okta), and the sequences are a dozen requests or more.
+    { timeout: 90_000 },
     async ([, sequence], { expect }) => {
       const target = await directoryFor(`${idp.id}-${sequence.id}`, idp.name);
       // Time limits (Okta: GET /Groups within 600 ms) get ten times the room: on a shared test
