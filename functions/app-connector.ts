@@ -4,6 +4,7 @@
  * runtime's SQS batch handler (shared/connectors/queue-handler.ts).
  */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import middy from '@middy/core';
@@ -13,6 +14,7 @@ import { DynamoRevocationLedger } from '#adapters/dynamodb/revocation-ledger.ts'
 import { secretsManagerSource } from '#adapters/secrets-manager/secret-source.ts';
 import { SqsConnectorQueue } from '#adapters/sqs/connector-queue.ts';
 import { awsBackoff } from '#connectors/backoff.ts';
+import { connectorServiceName, metricsOfOutcome } from '#connectors/outcome-metrics.ts';
 import { prepareConnector } from '#connectors/prepare.ts';
 import { createConnectorQueueHandler } from '#connectors/queue-handler.ts';
 import { findConnector } from '#connectors/registry.ts';
@@ -37,6 +39,15 @@ const connector = prepareConnector({
   vendorHttp: { budgetMs: 40_000 },
 });
 
+// Outcome counts as EMF lines in the function's log: the failure-rate alarm and the dashboard read them.
+const metrics = new Metrics({
+  namespace: requireEnv(ENV.metricsNamespace),
+  serviceName: connectorServiceName(connector.id),
+});
+const publishMetrics = async () => {
+  if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
+};
+
 export const handler = middy(
   createConnectorQueueHandler({
     connector,
@@ -47,6 +58,9 @@ export const handler = middy(
       log: connectorLog(logger),
       // Longer than the function's timeout: a lease only expires when its holder died.
       leaseMs: 5 * 60_000,
+      onRecorded: ({ kind }) => {
+        for (const name of metricsOfOutcome(kind)) metrics.addMetric(name, MetricUnit.Count, 1);
+      },
     },
     queue: new SqsConnectorQueue(new SQSClient({}), {
       queueUrl: requireEnv(ENV.connectorQueueUrl),
@@ -56,4 +70,6 @@ export const handler = middy(
     backoff: awsBackoff,
     log: connectorLog(logger),
   }),
-).use(injectLambdaContext(logger, { resetKeys: true }));
+)
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use({ after: publishMetrics, onError: publishMetrics });

@@ -129,19 +129,7 @@ export function addServiceResources(scope: Construct, props: ServiceResourcesPro
     email: props.alarmEmail,
     topicArn: props.alarmTopicArn,
   });
-  const operations = new Operations(scope, 'Operations', {
-    namespace: `ScimConnector/${stage}`,
-    api: api.api,
-    accessLogs: api.accessLogs,
-    functions: {
-      ...Object.fromEntries(Object.entries(functions).map(([name, fn]) => [capitalise(name), fn.fn])),
-      Relay: eventRelay.fn.fn,
-    },
-    relay: eventRelay.fn.fn,
-    relayLogs: eventRelay.fn.logGroup,
-    relayFailures: props.relayFailures,
-    alarmAction: action,
-  });
+  const metricsNamespace = `ScimConnector/${stage}`;
   const registry = props.registry ?? connectorRegistry;
   const connectors: Record<string, AppConnector> = {};
   for (const entry of props.connectors ?? []) {
@@ -155,6 +143,7 @@ export function addServiceResources(scope: Construct, props: ServiceResourcesPro
       bus: props.bus,
       table,
       logRetention,
+      metricsNamespace,
       alarmAction: action,
     });
   }
@@ -164,6 +153,26 @@ export function addServiceResources(scope: Construct, props: ServiceResourcesPro
     api: api.api,
     plans: (props.connectors ?? []).map((entry) => planOf(findConnector(registry, entry.id), entry)),
     logRetention,
+    alarmAction: action,
+  });
+  const operations = new Operations(scope, 'Operations', {
+    namespace: metricsNamespace,
+    api: api.api,
+    accessLogs: api.accessLogs,
+    functions: {
+      ...Object.fromEntries(Object.entries(functions).map(([name, fn]) => [capitalise(name), fn.fn])),
+      Relay: eventRelay.fn.fn,
+      EvidenceRecorder: evidence.recorder.fn.fn,
+      EvidenceApi: evidence.api.fn,
+      ...Object.fromEntries(
+        Object.entries(connectors).map(([key, connector]) => [`Connector-${key}`, connector.consumer.fn.fn]),
+      ),
+    },
+    relay: eventRelay.fn.fn,
+    relayLogs: eventRelay.fn.logGroup,
+    relayFailures: props.relayFailures,
+    connectors: Object.values(connectors),
+    evidenceRecorder: evidence.recorder,
     alarmAction: action,
   });
   return { functions, api, eventRelay, operations, connectors, evidence };

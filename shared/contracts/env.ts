@@ -28,6 +28,8 @@ export const ENV = {
   connectorMaxReceiveCount: 'CONNECTOR_MAX_RECEIVE_COUNT',
   /** Evidence recorder: the enabled connectors with their event types and scopes (JSON). */
   connectorPlans: 'CONNECTOR_PLANS',
+  /** Connector functions: the CloudWatch namespace of their metrics (read by Powertools Metrics). */
+  metricsNamespace: 'POWERTOOLS_METRICS_NAMESPACE',
   logLevel: 'POWERTOOLS_LOG_LEVEL',
   serviceName: 'POWERTOOLS_SERVICE_NAME',
 } as const;

@@ -5,7 +5,9 @@
  */
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { connectorFailureAlarm } from '../../cdk/lib/constructs/app-connector.ts';
 import { queueSettings } from '../../cdk/lib/constructs/queued-function.ts';
+import { connectorMetrics } from '../../shared/connectors/outcome-metrics.ts';
 import { ENV } from '../../shared/contracts/env.ts';
 import { EVENT_SOURCE } from '../../shared/events/catalogue.ts';
 import { buildTestApp, CONNECTORS_CONTEXT } from './synth-app.ts';
@@ -107,6 +109,7 @@ describe('AppConnector', () => {
           [ENV.connectorScope]: JSON.stringify({ groups: ['Finance'] }),
           [ENV.connectorSettings]: JSON.stringify(CONNECTORS_CONTEXT[1]?.settings),
           [ENV.connectorMaxReceiveCount]: '10',
+          [ENV.metricsNamespace]: 'ScimConnector/dev',
         }),
       },
     });
@@ -164,6 +167,68 @@ describe('AppConnector', () => {
       AlarmActions: [{ Ref: Match.stringLikeRegexp('AlarmTargetTopic') }],
       AlarmDescription: Match.stringLikeRegexp('GitHub'),
     });
+  });
+
+  it('alarms when a fifth of the vendor calls fail for 15 minutes, from the metrics the function publishes', () => {
+    const metricOf = (name: string) =>
+      Match.objectLike({
+        Id: name === connectorMetrics.attempts ? 'attempts' : 'failures',
+        MetricStat: Match.objectLike({
+          Metric: {
+            Namespace: 'ScimConnector/dev',
+            MetricName: name,
+            // The dimension Powertools Metrics adds from the function's service name.
+            Dimensions: [{ Name: 'service', Value: 'connector-github' }],
+          },
+          Period: 300,
+          Stat: 'Sum',
+        }),
+      });
+    service.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Threshold: connectorFailureAlarm.percent,
+      EvaluationPeriods: 3,
+      DatapointsToAlarm: 3,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+      AlarmActions: [{ Ref: Match.stringLikeRegexp('AlarmTargetTopic') }],
+      AlarmDescription: Match.stringLikeRegexp('^More than 20% of GitHub calls failed'),
+      Metrics: Match.arrayWith([
+        Match.objectLike({ Expression: 'IF(attempts > 0, 100 * failures / attempts, 0)' }),
+        metricOf(connectorMetrics.attempts),
+        metricOf(connectorMetrics.failures),
+      ]),
+    });
+    const failureRateAlarms = Object.values(service.findResources('AWS::CloudWatch::Alarm')).filter((alarm) =>
+      /calls failed for 15 minutes/.test(String(alarm.Properties.AlarmDescription)),
+    );
+    expect(failureRateAlarms).toHaveLength(CONNECTORS_CONTEXT.length);
+  });
+
+  it('alarms on errors of each connector function (a crash or timeout publishes no outcome)', () => {
+    const errorAlarms = Object.values(service.findResources('AWS::CloudWatch::Alarm')).filter((alarm) =>
+      /^The Connector-(github|manual-legacy-erp) function failed/.test(
+        String(alarm.Properties.AlarmDescription),
+      ),
+    );
+    expect(errorAlarms).toHaveLength(2);
+  });
+
+  it('shows revocations, failures, queue age and dead letters per application on the leaver dashboard', () => {
+    const [dashboard] = Object.values(service.findResources('AWS::CloudWatch::Dashboard'));
+    const body = JSON.stringify(dashboard?.Properties.DashboardBody).replaceAll('\\"', '"');
+    for (const shown of [
+      'Connectors: access revoked',
+      connectorMetrics.revocations,
+      connectorMetrics.failures,
+      'ApproximateAgeOfOldestMessage',
+      'Dead letters',
+      '"label":"GitHub"',
+      '"label":"Legacy ERP"',
+      'evidence-report',
+    ])
+      expect(body).toContain(shown);
+    // Every alarm of the stack is on the dashboard's status panel, the connectors' included.
+    for (const id of Object.keys(service.findResources('AWS::CloudWatch::Alarm'))) expect(body).toContain(id);
   });
 });
 

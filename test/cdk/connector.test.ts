@@ -33,9 +33,9 @@ describe('ScimConnector, embedded in a fresh stack', () => {
     // Users, groups, bulk, discovery, relay, evidence recorder and evidence API.
     template.resourceCountIs('AWS::Lambda::Function', FUNCTIONS);
     template.resourceCountIs('AWS::Lambda::EventSourceMapping', 2);
-    // One per SCIM function and the relay, API 5XX rate, auth failures, relay iterator age, relay
-    // failures queued, events not published, and the evidence recorder's dead-letter queue.
-    template.resourceCountIs('AWS::CloudWatch::Alarm', SCIM_FUNCTIONS + 5 + 1);
+    // One per function (SCIM, relay, evidence recorder and API), API 5XX rate, auth failures, relay
+    // iterator age, relay failures queued, events not published, and the evidence recorder's DLQ.
+    template.resourceCountIs('AWS::CloudWatch::Alarm', FUNCTIONS + 5 + 1);
     template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
     template.hasResourceProperties('AWS::ApiGateway::Stage', { StageName: 'prod' });
     expect(stack.resolve(scim.api.baseUrlTemplate)).toBeDefined();

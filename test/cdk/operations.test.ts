@@ -83,7 +83,7 @@ describe('alarms', () => {
     minimal.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'LifecycleEventsNotPublished' });
   });
 
-  it.each(['Users', 'Groups', 'Bulk', 'Discovery', 'Relay'])(
+  it.each(['Users', 'Groups', 'Bulk', 'Discovery', 'Relay', 'EvidenceRecorder', 'EvidenceApi'])(
     'alarms on errors of the %s function',
     (name) => {
       const alarms = alarmNamed(minimal, new RegExp(`^The ${name} function failed`));
@@ -98,8 +98,9 @@ describe('alarms', () => {
 
   it('treats missing data as fine, and notifies nobody without a target', () => {
     const alarms = Object.values(minimal.findResources('AWS::CloudWatch::Alarm'));
-    // The SCIM pipeline's (one per function and the relay, five more) and the evidence recorder's dead-letter queue.
-    expect(alarms).toHaveLength(11);
+    // One per function (SCIM, relay, evidence recorder and API), five on the pipeline, and the
+    // evidence recorder's dead-letter queue.
+    expect(alarms).toHaveLength(13);
     for (const alarm of alarms) {
       expect(alarm.Properties.TreatMissingData).toBe('notBreaching');
       expect(alarm.Properties.AlarmActions).toBeUndefined();
@@ -162,6 +163,8 @@ describe('the leaver pipeline dashboard', () => {
       'LifecycleEventsNotPublished',
       'ApproximateNumberOfMessagesVisible',
       'alarm',
+      'Evidence recorder',
+      'No connectors',
     ])
       expect(body).toContain(shown);
   });

@@ -1,11 +1,24 @@
-import { RemovalPolicy, Validations } from 'aws-cdk-lib';
-import type { IAlarmAction } from 'aws-cdk-lib/aws-cloudwatch';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import {
+  Alarm,
+  ComparisonOperator,
+  type IAlarmAction,
+  MathExpression,
+  Metric,
+  Stats,
+  TreatMissingData,
+} from 'aws-cdk-lib/aws-cloudwatch';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { subscribedEventTypes } from '../../../shared/connectors/connector.ts';
+import {
+  type ConnectorMetricName,
+  connectorMetrics,
+  connectorServiceName,
+} from '../../../shared/connectors/outcome-metrics.ts';
 import { applicationName, connectorKey } from '../../../shared/connectors/prepare.ts';
 import type { RegisteredConnector } from '../../../shared/connectors/registry.ts';
 import type { Scope } from '../../../shared/connectors/scope.ts';
@@ -27,6 +40,8 @@ export interface AppConnectorProps {
   /** The directory table, which holds the revocation ledger. */
   readonly table: ITable;
   readonly logRetention: RetentionDays;
+  /** The CloudWatch namespace of the connector's outcome metrics, e.g. `ScimConnector/prod`. */
+  readonly metricsNamespace: string;
   readonly alarmAction?: IAlarmAction;
   /** @default 10: with the backoff of shared/connectors/backoff.ts, about 80 minutes of vendor outage */
   readonly maxReceiveCount?: number;
@@ -34,6 +49,15 @@ export interface AppConnectorProps {
 
 /** The composition root every connector function runs (it picks its definition by CONNECTOR_ID). */
 export const CONNECTOR_ENTRY = 'functions/app-connector.ts';
+
+/** The failure-rate alarm, exported for the tests and docs/deploy.md. */
+export const connectorFailureAlarm = {
+  /** Percentage of vendor attempts that failed (retryable or not) in a five-minute period. */
+  percent: 20,
+  period: Duration.minutes(5),
+  /** Periods in a row: a short blip that the retries absorb does not page anyone. */
+  periods: 3,
+} as const;
 
 /**
  * One application's deprovisioning: an EventBridge rule built from the event types the connector
@@ -53,12 +77,21 @@ export class AppConnector extends Construct {
   /** Absent for a connector without secrets (a manual task). */
   readonly secret?: Secret;
   readonly consumer: QueuedFunction;
+  /** The application's name, as the evidence and the dashboard show it. */
+  readonly application: string;
+  /** Fires when the vendor keeps failing, long before the messages exhaust their retries. */
+  readonly failureRateAlarm: Alarm;
+  private readonly metricsNamespace: string;
+  private readonly serviceName: string;
 
   constructor(scope: Construct, id: string, props: AppConnectorProps) {
     super(scope, id);
     const { connector } = props;
     const key = connectorKey(connector.id, props.name);
     const application = applicationName(connector, props.settings);
+    this.application = application;
+    this.metricsNamespace = props.metricsNamespace;
+    this.serviceName = connectorServiceName(key);
     const maxReceiveCount = props.maxReceiveCount ?? 10;
     // A connector whose secrets schema accepts nothing at all (a manual task) gets no secret.
     const needsSecret = !connector.secrets.safeParse({}).success;
@@ -83,7 +116,7 @@ export class AppConnector extends Construct {
       pattern: patternOfTypes(subscribedEventTypes(connector)),
       entry: CONNECTOR_ENTRY,
       description: `${application} connector: lifecycle events -> vendor API -> revocation ledger`,
-      serviceName: `connector-${key}`,
+      serviceName: this.serviceName,
       logRetention: props.logRetention,
       maxReceiveCount,
       deadLetterAlarmDescription:
@@ -100,9 +133,44 @@ export class AppConnector extends Construct {
     fn.addEnvironment(ENV.connectorQueueUrl, this.consumer.queue.queueUrl);
     fn.addEnvironment(ENV.connectorDeadLetterQueueUrl, this.consumer.deadLetterQueue.queueUrl);
     fn.addEnvironment(ENV.connectorMaxReceiveCount, String(maxReceiveCount));
+    fn.addEnvironment(ENV.metricsNamespace, props.metricsNamespace);
     secret?.grantRead(fn);
     bindTable({ table: props.table, fn, access: 'ledger' });
     // The function sends its permanent failures to the DLQ itself (see shared/connectors/queue-handler.ts).
     this.consumer.deadLetterQueue.grantSendMessages(fn);
+
+    this.failureRateAlarm = new Alarm(this, 'FailureRateAlarm', {
+      metric: new MathExpression({
+        expression: 'IF(attempts > 0, 100 * failures / attempts, 0)',
+        usingMetrics: {
+          attempts: this.metric(connectorMetrics.attempts),
+          failures: this.metric(connectorMetrics.failures),
+        },
+        label: `${application}: failed attempts (%)`,
+        period: connectorFailureAlarm.period,
+      }),
+      threshold: connectorFailureAlarm.percent,
+      evaluationPeriods: connectorFailureAlarm.periods,
+      datapointsToAlarm: connectorFailureAlarm.periods,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      // No leaver, no attempt: nothing is wrong.
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+      alarmDescription:
+        `More than ${connectorFailureAlarm.percent}% of ${application} calls failed for 15 minutes: the vendor is ` +
+        `down, throttling or refusing the credentials. Leavers are retried with backoff and reach the DLQ after ` +
+        `about 80 minutes. Connector log group: "Connector outcome recorded" lines with outcome failed_*.`,
+    });
+    if (props.alarmAction) this.failureRateAlarm.addAlarmAction(props.alarmAction);
+  }
+
+  /** One of the connector's outcome metrics (published by the function as EMF), summed per five minutes. */
+  metric(name: ConnectorMetricName): Metric {
+    return new Metric({
+      namespace: this.metricsNamespace,
+      metricName: name,
+      dimensionsMap: { service: this.serviceName },
+      period: connectorFailureAlarm.period,
+      statistic: Stats.SUM,
+    });
   }
 }

@@ -18,6 +18,9 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { FilterPattern, type ILogGroup, MetricFilter } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { connectorMetrics } from '../../../shared/connectors/outcome-metrics.ts';
+import type { AppConnector } from './app-connector.ts';
+import type { QueuedFunction } from './queued-function.ts';
 
 export interface OperationsProps {
   /** The metric namespace of the log metric filters, e.g. `ScimConnector/prod`. */
@@ -30,6 +33,10 @@ export interface OperationsProps {
   readonly relay: IFunction;
   readonly relayLogs: ILogGroup;
   readonly relayFailures: IQueue;
+  /** The applications deprovisioned: their alarms join the status panel, their metrics the dashboard. */
+  readonly connectors: readonly AppConnector[];
+  /** The evidence recorder, which writes each leaver and the applications expected to act. */
+  readonly evidenceRecorder: QueuedFunction;
   /** Where alarms notify; none leaves them on the dashboard only. */
   readonly alarmAction?: IAlarmAction;
 }
@@ -160,7 +167,13 @@ export class Operations extends Construct {
             height: 2,
           }),
         ],
-        [new AlarmStatusWidget({ alarms: this.alarms, width: 24, height: 3 })],
+        [
+          new AlarmStatusWidget({
+            alarms: [...this.alarms, ...connectorAlarms(props.connectors, props.evidenceRecorder)],
+            width: 24,
+            height: 4,
+          }),
+        ],
         [
           graph('SCIM requests', [requests], [clientErrors, serverErrors]),
           graph('SCIM authentication failures', [authFailures.with({ label: '401 answers' })]),
@@ -186,6 +199,7 @@ export class Operations extends Construct {
             [failureDepth.with({ label: 'batches given up on' })],
           ),
         ],
+        ...connectorRows(props.connectors, props.evidenceRecorder),
       ],
     });
   }
@@ -214,6 +228,86 @@ export class Operations extends Construct {
       }),
     );
   }
+}
+
+/** The alarms the connectors and the evidence recorder own (they notify on their own). */
+function connectorAlarms(connectors: readonly AppConnector[], recorder: QueuedFunction): Alarm[] {
+  return [
+    ...connectors.flatMap((connector) => [connector.failureRateAlarm, connector.consumer.deadLetterAlarm]),
+    recorder.deadLetterAlarm,
+  ];
+}
+
+/**
+ * The end of the pipeline, per application: what was revoked, what failed, how long leavers wait
+ * in each queue, and what ended in a DLQ; then the evidence recorder.
+ */
+function connectorRows(connectors: readonly AppConnector[], recorder: QueuedFunction) {
+  const perApplication = (metric: (connector: AppConnector) => IMetric) =>
+    connectors.map((connector) => metric(connector));
+  const deadLetters = (queued: QueuedFunction, label: string) =>
+    queued.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+      period: fiveMinutes,
+      statistic: Stats.MAXIMUM,
+      label,
+    });
+  const recorderRow = [
+    graph('Evidence recorder: leaver events', [
+      recorder.fn.fn.metricInvocations({ period: fiveMinutes, statistic: Stats.SUM, label: 'batches' }),
+      recorder.fn.fn.metricErrors({ period: fiveMinutes, statistic: Stats.SUM, label: 'errors' }),
+    ]),
+    graph('Dead letters (messages waiting for an operator)', [
+      ...connectors.map((connector) => deadLetters(connector.consumer, connector.application)),
+      deadLetters(recorder, 'evidence recorder'),
+    ]),
+    new TextWidget({
+      markdown:
+        '### Evidence\nPer leaver and application: `npm run admin -- evidence-report --since <date>` ' +
+        '(or the evidence API). A dead letter is an application that may still grant access: read the ' +
+        'error, fix, then redrive the DLQ (docs/connectors.md).',
+      width: 8,
+      height: 6,
+    }),
+  ];
+  if (connectors.length === 0)
+    return [
+      [
+        new TextWidget({
+          markdown:
+            '### No connectors\nNo application is deprovisioned by this stack: add connectors to the stack configuration (docs/connectors.md).',
+          width: 24,
+          height: 2,
+        }),
+      ],
+      recorderRow,
+    ];
+  return [
+    [
+      graph(
+        'Connectors: access revoked',
+        perApplication((connector) =>
+          connector.metric(connectorMetrics.revocations).with({ label: connector.application }),
+        ),
+      ),
+      graph(
+        'Connectors: failed vendor calls',
+        perApplication((connector) =>
+          connector.metric(connectorMetrics.failures).with({ label: connector.application }),
+        ),
+      ),
+      graph(
+        'Connectors: oldest event waiting (s)',
+        perApplication((connector) =>
+          connector.consumer.queue.metricApproximateAgeOfOldestMessage({
+            period: fiveMinutes,
+            statistic: Stats.MAXIMUM,
+            label: connector.application,
+          }),
+        ),
+      ),
+    ],
+    recorderRow,
+  ];
 }
 
 function graph(title: string, left: IMetric[], right: IMetric[] = []): GraphWidget {
