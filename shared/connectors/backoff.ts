@@ -29,3 +29,23 @@ export function retryDelaySeconds(
   // Full jitter over the upper half: never much shorter than the schedule says.
   return ceiling / 2 + (ceiling / 2) * random();
 }
+
+/** SQS keeps a received message hidden for 12 hours at most. */
+export const MAX_VISIBILITY_SECONDS = 12 * 3600;
+
+/**
+ * The delay before the next delivery: the backoff schedule, or longer when the vendor asked for
+ * it (Retry-After), since calling earlier only spends a delivery on another refusal.
+ *
+ * @example
+ * redeliveryDelaySeconds(awsBackoff, 1, 600); // 600: the vendor's wish beats the 30 s schedule
+ */
+export function redeliveryDelaySeconds(
+  policy: BackoffPolicy,
+  receiveCount: number,
+  vendorAskedSeconds = 0,
+  random: () => number = Math.random,
+): number {
+  const scheduled = retryDelaySeconds(policy, receiveCount, random);
+  return Math.min(MAX_VISIBILITY_SECONDS, Math.max(scheduled, vendorAskedSeconds));
+}

@@ -42,6 +42,11 @@ export interface Outcome {
   readonly vendorReference?: string;
   /** For manual_pending: what the operator has to do. */
   readonly instructions?: string;
+  /**
+   * For failed_retryable: the vendor asked not to be called again for this long (Retry-After).
+   * The next delivery waits at least that long, whatever the backoff schedule says.
+   */
+  readonly retryAfterSeconds?: number;
 }
 
 /** The user event types a connector can act on. */

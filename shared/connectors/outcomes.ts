@@ -76,6 +76,7 @@ export function failureOutcome(application: string, response: VendorResponse, ac
     return {
       status: 'failed_retryable',
       detail: `${application} answered ${status} to ${action}${later}${suffix}`,
+      ...(wait !== undefined ? { retryAfterSeconds: Math.ceil(wait / 1000) } : {}),
       ...reference,
     };
   }

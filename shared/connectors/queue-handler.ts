@@ -17,7 +17,7 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { z } from 'zod';
 import { type LifecycleEvent, lifecycleEventSchema, type UserEvent } from '../events/catalogue.ts';
-import { type BackoffPolicy, retryDelaySeconds } from './backoff.ts';
+import { type BackoffPolicy, redeliveryDelaySeconds } from './backoff.ts';
 import type { ConnectorLogger } from './connector.ts';
 import { errorText } from './errors.ts';
 import { type ConnectorPlan, type RecorderDependencies, recordLifecycleEvent } from './evidence-recorder.ts';
@@ -122,7 +122,7 @@ export function createConnectorQueueHandler(options: ConnectorQueueHandlerOption
     );
     if (decision.kind === 'retry') {
       await queue
-        .delay(record, retryDelaySeconds(options.backoff, receiveCount))
+        .delay(record, redeliveryDelaySeconds(options.backoff, receiveCount, decision.retryAfterSeconds))
         .catch((error: unknown) =>
           log.warn('Backoff not set', { messageId: record.messageId, error: errorText(error) }),
         );

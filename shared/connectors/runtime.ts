@@ -31,6 +31,7 @@ import type {
 } from './connector.ts';
 import { errorText, PermanentError } from './errors.ts';
 import { type GroupReader, inScope, type Scope } from './scope.ts';
+import { VendorTimeBudgetError } from './vendor-http-errors.ts';
 
 /** A connector ready to run: its definition with validated settings, its scope, secrets and HTTP client. */
 export interface PreparedConnector<Settings = unknown, Secrets = unknown> {
@@ -75,7 +76,7 @@ export interface Delivery {
 export type Decision =
   | { readonly kind: 'done'; readonly status: OutcomeStatus }
   | { readonly kind: 'skipped'; readonly reason: 'duplicate' | 'stale' | 'not_subscribed' }
-  | { readonly kind: 'retry'; readonly reason: string }
+  | { readonly kind: 'retry'; readonly reason: string; readonly retryAfterSeconds?: number }
   | { readonly kind: 'dead_letter'; readonly reason: string };
 
 export interface RecordedOutcome {
@@ -111,6 +112,7 @@ const outcomeSchema = z.object({
   detail: z.string().optional(),
   vendorReference: z.string().optional(),
   instructions: z.string().optional(),
+  retryAfterSeconds: z.number().nonnegative().optional(),
 });
 
 /** Conditional writes lost to a concurrent writer are re-read and retried this often before redelivery. */
@@ -207,7 +209,12 @@ async function finish(
     ...(outcome.vendorReference ? { vendorReference: outcome.vendorReference } : {}),
   });
   await settle(event, deps, claimed, outcome);
-  if (outcome.status === 'failed_retryable') return { kind: 'retry', reason: outcome.detail ?? 'retryable' };
+  if (outcome.status === 'failed_retryable')
+    return {
+      kind: 'retry',
+      reason: outcome.detail ?? 'retryable',
+      ...(outcome.retryAfterSeconds !== undefined ? { retryAfterSeconds: outcome.retryAfterSeconds } : {}),
+    };
   if (outcome.status === 'failed_permanent')
     return { kind: 'dead_letter', reason: outcome.detail ?? 'failed permanently' };
   return { kind: 'done', status: outcome.status };
@@ -289,7 +296,14 @@ async function outcomeOf(
         detail: errorText(error),
         ...(error.vendorReference ? { vendorReference: error.vendorReference } : {}),
       };
-    return { status: 'failed_retryable', detail: errorText(error) };
+    return {
+      status: 'failed_retryable',
+      detail: errorText(error),
+      // The vendor asked to wait longer than this invocation had left: the redelivery waits instead.
+      ...(error instanceof VendorTimeBudgetError && error.retryAfterMs !== undefined
+        ? { retryAfterSeconds: Math.ceil(error.retryAfterMs / 1000) }
+        : {}),
+    };
   }
 }
 

@@ -5,6 +5,7 @@
  */
 import type { SQSRecord } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import webhook from '../../../functions/connectors/webhook/connector.ts';
 import { DynamoRevocationLedger } from '../../../shared/adapters/dynamodb/revocation-ledger.ts';
 import { prepareConnector } from '../../../shared/connectors/prepare.ts';
 import {
@@ -14,6 +15,7 @@ import {
 } from '../../../shared/connectors/queue-handler.ts';
 import type { PreparedConnector } from '../../../shared/connectors/runtime.ts';
 import { noGroups } from '../../../shared/connectors/scope.ts';
+import { startWebhookFake } from '../../fakes/webhook.ts';
 import { useDynamoTable } from '../../support/dynamo.ts';
 import { sqsRecordOf, userEvent } from '../../support/lifecycle-events.ts';
 import { NO_VENDOR_RETRIES, sampleConnector } from '../../support/sample-connector.ts';
@@ -110,6 +112,49 @@ describe('createConnectorQueueHandler', () => {
     await handler('wrong')({ Records: [{ ...refused, messageId: 'refused-again' }] });
     expect(deadLetters).toHaveLength(2);
     expect((await ledger.application('default', 'ok', 'acme-chat'))?.status).toBe('revoked');
+  });
+
+  it("delays the redelivery by the vendor's Retry-After when it is longer than the backoff", async () => {
+    const receiver = await startWebhookFake();
+    try {
+      const { settings, secrets } = receiver.connectorConfig();
+      const delays: number[] = [];
+      const handler = createConnectorQueueHandler({
+        connector: prepareConnector({
+          definition: webhook,
+          settings,
+          scope: 'everyone',
+          secrets: async () => secrets,
+        }) as PreparedConnector,
+        runtime: {
+          ledger: new DynamoRevocationLedger(table.document, table.tableName),
+          groups: noGroups,
+          log: silent,
+          leaseMs: 60_000,
+        },
+        queue: {
+          deadLetter: async () => undefined,
+          delay: async (_record, seconds) => {
+            delays.push(seconds);
+          },
+        },
+        maxReceiveCount: 5,
+        backoff: { baseSeconds: 30, maxSeconds: 900 },
+        log: silent,
+      });
+      // Ten minutes is longer than the invocation may wait: the client gives up at once.
+      receiver.failNext(1, { status: 429, retryAfter: 600 });
+      const leaver = sqsRecordOf(userEvent('user.deactivated', { userId: 'throttled', sequence: 2 }), {
+        messageId: 'throttled',
+      });
+      expect((await handler({ Records: [leaver] })).batchItemFailures).toEqual([
+        { itemIdentifier: 'throttled' },
+      ]);
+      expect(delays).toEqual([600]);
+      expect(receiver.requests).toHaveLength(1);
+    } finally {
+      await receiver.close();
+    }
   });
 
   it('reads the lifecycle event out of the EventBridge envelope, and says why when it cannot', () => {
