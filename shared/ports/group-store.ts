@@ -1,5 +1,6 @@
 import type { IndexLookup } from '../scim/filter/index.ts';
 import type { ScimResource } from '../scim/resource.ts';
+import type { PagePosition, PositionedPage } from './paging.ts';
 import type { Actor } from './user-store.ts';
 
 /**
@@ -98,6 +99,13 @@ export interface GroupStore {
   lookup(directoryId: string, lookup: IndexLookup): Promise<StoredGroup[]>;
   /** One page in a stable order; `startIndex` is 1-based. Sequential pages cost the same as the first. */
   page(directoryId: string, startIndex: number, count: number): Promise<GroupPage>;
+  /**
+   * Cursor paging (RFC 9865): at most `count` groups in the same order, right after (or right
+   * before) a group, read strongly consistent at a cost that does not depend on the position.
+   * Groups being deleted are left out without making the page short: it holds `count` groups
+   * unless it reaches the end, and `more` says whether live groups lie beyond it.
+   */
+  pageAt(directoryId: string, position: PagePosition, count: number): Promise<PositionedPage<StoredGroup>>;
   /** Every group in the stable order, for filters no index answers. The caller bounds how many it reads. */
   scan(directoryId: string): AsyncIterable<StoredGroup>;
 

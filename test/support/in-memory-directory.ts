@@ -319,6 +319,22 @@ export class InMemoryGroupStore implements GroupStore {
     return { groups: all.slice(startIndex - 1, startIndex - 1 + count), totalResults: all.length };
   }
 
+  async pageAt(
+    directoryId: string,
+    position: PagePosition,
+    count: number,
+  ): Promise<PositionedPage<StoredGroup>> {
+    this.calls.record('pageAt');
+    const all = [...this.groupsIn(directoryId).values()].sort(byId);
+    const live = all.filter((group) => !group.deleting);
+    if (position.before !== undefined) {
+      const before = live.filter((group) => group.id < (position.before ?? ''));
+      return { items: before.slice(-count), more: before.length > count, totalResults: all.length };
+    }
+    const after = live.filter((group) => position.after === undefined || group.id > position.after);
+    return { items: after.slice(0, count), more: after.length > count, totalResults: all.length };
+  }
+
   async *scan(directoryId: string): AsyncIterable<StoredGroup> {
     this.calls.record('scan');
     yield* [...this.groupsIn(directoryId).values()].sort(byId);

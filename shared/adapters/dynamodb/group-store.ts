@@ -15,6 +15,7 @@ import type {
   MembershipDelta,
   StoredGroup,
 } from '../../ports/group-store.ts';
+import type { PagePosition, PositionedPage } from '../../ports/paging.ts';
 import { type Actor, VersionConflict } from '../../ports/user-store.ts';
 import { ScimError } from '../../scim/errors.ts';
 import type { IndexLookup } from '../../scim/filter/index.ts';
@@ -24,6 +25,7 @@ import { batchGet } from './batch.ts';
 import { deleteGroup } from './group-delete.ts';
 import { displayNameOf, fromGroupItem } from './group-item.ts';
 import { groupCreation, groupReplacement, versionOf } from './group-writes.ts';
+import { queryPositionedPage } from './key-page.ts';
 import {
   bumpGroupVersion,
   groupIdsOf,
@@ -229,6 +231,24 @@ export class DynamoGroupStore implements GroupStore {
     if (last && items.length === count)
       await this.saveBookmark(directoryId, startIndex + count, String(last.sk));
     return { groups: items.map(fromGroupItem), totalResults };
+  }
+
+  /** Groups being deleted are left out, as from `page` and `scan`: the group reads as 404 already. */
+  async pageAt(
+    directoryId: string,
+    position: PagePosition,
+    count: number,
+  ): Promise<PositionedPage<StoredGroup>> {
+    return queryPositionedPage(this.client, this.tableName, {
+      partitionKey: keys.partition(directoryId),
+      prefix: keys.groupPrefix,
+      sortKeyOf: (id) => keys.group(directoryId, id).sk,
+      position,
+      count,
+      skipDeleting: true,
+      fromItem: fromGroupItem,
+      totalResults: () => this.count(directoryId),
+    });
   }
 
   async *scan(directoryId: string): AsyncIterable<StoredGroup> {

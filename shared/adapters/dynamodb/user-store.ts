@@ -17,7 +17,7 @@ import type { IndexLookup } from '../../scim/filter/index.ts';
 import type { ScimResource } from '../../scim/resource.ts';
 import { COUNTER_SHARDS, keys } from '../../store/keys.ts';
 import { batchGet } from './batch.ts';
-import { queryKeyPage } from './key-page.ts';
+import { queryPositionedPage } from './key-page.ts';
 import { groupIdsOf, removeFromAllGroups, type Table } from './membership.ts';
 import { queryPrefix } from './query-prefix.ts';
 import { MAX_TRANSACTION_ITEMS, retryOnTransactionConflict, transactWrite } from './transact.ts';
@@ -271,18 +271,15 @@ export class DynamoUserStore implements UserStore {
     position: PagePosition,
     count: number,
   ): Promise<PositionedPage<StoredUser>> {
-    const skOf = (id: string | undefined) => (id === undefined ? undefined : keys.user(directoryId, id).sk);
-    const [page, totalResults] = await Promise.all([
-      queryKeyPage(this.client, this.tableName, {
-        partitionKey: keys.partition(directoryId),
-        prefix: keys.userPrefix,
-        afterSk: skOf(position.after),
-        beforeSk: skOf(position.before),
-        count,
-      }),
-      this.count(directoryId),
-    ]);
-    return { items: page.items.map(fromUserItem), more: page.more, totalResults };
+    return queryPositionedPage(this.client, this.tableName, {
+      partitionKey: keys.partition(directoryId),
+      prefix: keys.userPrefix,
+      sortKeyOf: (id) => keys.user(directoryId, id).sk,
+      position,
+      count,
+      fromItem: fromUserItem,
+      totalResults: () => this.count(directoryId),
+    });
   }
 
   async *scan(directoryId: string): AsyncIterable<StoredUser> {

@@ -192,6 +192,9 @@ export class GroupService {
         const page = await store.page(directoryId, startIndex, count);
         return { items: live(page.groups), totalResults: page.totalResults };
       },
+      // The store leaves groups being deleted out of its cursor pages itself: filtering here would
+      // make a page short.
+      pageAt: (position, count) => store.pageAt(directoryId, position, count),
       lookup: async (lookup) => live(await store.lookup(directoryId, lookup)),
       scan: async function* () {
         for await (const group of store.scan(directoryId)) if (!group.deleting) yield group;

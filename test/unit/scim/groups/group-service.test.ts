@@ -355,6 +355,19 @@ describe('list', () => {
     }
   });
 
+  it('serves unfiltered cursor pages from storage by position, never reading every group', async () => {
+    directory.groups.calls.reset();
+    const query = { startIndex: 1, count: 2, excludedAttributes: ['members'] };
+    const first = await service.list(ctx, { ...query, cursor: '' });
+    const second = await service.list(ctx, { ...query, cursor: first.nextCursor ?? '' });
+    expect([...first.Resources, ...second.Resources].map((group) => group.id)).toEqual(
+      Object.values(ids).sort(),
+    );
+    expect(second.nextCursor).toBeUndefined();
+    expect(directory.groups.calls.of('pageAt')).toBe(2);
+    expect(directory.groups.calls.of('scan')).toBe(0);
+  });
+
   it('evaluates any combination of member conditions exactly', async () => {
     const response = await service.list(ctx, {
       startIndex: 1,
