@@ -279,6 +279,8 @@ export class DynamoUserStore implements UserStore {
       count,
       fromItem: fromUserItem,
       totalResults: () => this.count(directoryId),
+      // A user whose DELETE stopped halfway is already gone for SCIM (404): leave it out here too.
+      skipDeleting: true,
     });
   }
 

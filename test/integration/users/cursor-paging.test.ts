@@ -4,7 +4,7 @@
  * capacity DynamoDB reports, so the cost claims of docs/paging.md are checked, not assumed.
  */
 import { randomUUID } from 'node:crypto';
-import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DynamoGroupStore } from '../../../shared/adapters/dynamodb/group-store.ts';
 import { queryPrefix } from '../../../shared/adapters/dynamodb/query-prefix.ts';
@@ -123,6 +123,41 @@ describe('paging users on DynamoDB', () => {
     expect(page3).toEqual(page1);
     expect(page1?.capacity).toBeGreaterThan(0);
     expect(page1?.evaluated).toBeLessThan(51 + 10);
+  });
+
+  it('leaves out users being deleted without making a cursor page short', async () => {
+    const elsewhere = 'paging-deleting';
+    await seedUsers(
+      table.document,
+      table.tableName,
+      elsewhere,
+      ['u0', 'u1', 'u2', 'u3', 'u4', 'u5'].map((id) => ({
+        id,
+        resource: { schemas: [USER_SCHEMA], userName: `${id}@example.com` },
+        version: 1,
+        created: '2026-01-01T00:00:00.000Z',
+        lastModified: '2026-01-01T00:00:00.000Z',
+      })),
+    );
+    // u1 and u5 marked as a DELETE leaves them when it stops halfway, until a repeated DELETE.
+    for (const id of ['u1', 'u5'])
+      await table.document.send(
+        new UpdateCommand({
+          TableName: table.tableName,
+          Key: keys.user(elsewhere, id),
+          UpdateExpression: 'SET #deleting = :true',
+          ExpressionAttributeNames: { '#deleting': 'deleting' },
+          ExpressionAttributeValues: { ':true': true },
+        }),
+      );
+    const at = { ...ctx, directoryId: elsewhere };
+    const page = (cursor: string) =>
+      service.list(at, { startIndex: 1, count: 2, cursor, excludedAttributes: ['groups'] });
+    const first = await page('');
+    expect(resourceIds(first)).toEqual(['u0', 'u2']);
+    const second = await page(first.nextCursor ?? '');
+    expect(resourceIds(second)).toEqual(['u3', 'u4']);
+    expect(second.nextCursor).toBeUndefined();
   });
 
   it('an index jump starts from the nearest earlier bookmark instead of the first user', async () => {
