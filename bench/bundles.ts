@@ -11,12 +11,14 @@ import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:
 import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
+import { groupSweeperFunction } from '../shared/contracts/group-deletion.ts';
 import { scimFunctions } from '../shared/contracts/routes.ts';
 
 const root = resolve(import.meta.dirname, '..');
 const entries: Record<string, string> = {
   ...Object.fromEntries(Object.entries(scimFunctions).map(([name, fn]) => [name, fn.entry])),
   'event-relay': 'functions/event-relay.ts',
+  'group-sweeper': groupSweeperFunction.entry,
 };
 const RUNS = Number(process.env.BENCH_INIT_RUNS ?? 15);
 // What the functions read at module scope; no call is made during initialisation.
@@ -24,6 +26,7 @@ const env = {
   ...process.env,
   DIRECTORY_TABLE_NAME: 'bench',
   EVENT_BUS_NAME: 'bench',
+  GROUP_DELETION_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/000000000000/bench',
   AWS_REGION: 'us-east-1',
   AWS_ACCESS_KEY_ID: 'bench',
   AWS_SECRET_ACCESS_KEY: 'bench',

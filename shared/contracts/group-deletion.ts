@@ -7,6 +7,12 @@ import { z } from 'zod';
 import type { GroupDeletionRequest } from '../ports/group-deletion-queue.ts';
 import { DIRECTORY_ID } from './routes.ts';
 
+/** The function that finishes them (deployed by cdk/lib/constructs/group-sweeper.ts). */
+export const groupSweeperFunction = {
+  entry: 'functions/group-sweeper.ts',
+  description: 'Group sweeper: finishes in the background the deletes of groups too large for a request',
+} as const;
+
 const groupDeletionMessage = z.strictObject({
   directoryId: z.string().regex(DIRECTORY_ID),
   groupId: z.string().min(1),

@@ -5,7 +5,7 @@
  */
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { queueSettings } from '../../cdk/lib/constructs/queued-function.ts';
+import { queueSettings } from '../../cdk/lib/constructs/queue-consumer.ts';
 import { ENV } from '../../shared/contracts/env.ts';
 import { EVENT_SOURCE } from '../../shared/events/catalogue.ts';
 import { buildTestApp, CONNECTORS_CONTEXT } from './synth-app.ts';

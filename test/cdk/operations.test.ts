@@ -83,7 +83,7 @@ describe('alarms', () => {
     minimal.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'LifecycleEventsNotPublished' });
   });
 
-  it.each(['Users', 'Groups', 'Bulk', 'Discovery', 'Relay'])(
+  it.each(['Users', 'Groups', 'Bulk', 'Discovery', 'Relay', 'GroupSweeper'])(
     'alarms on errors of the %s function',
     (name) => {
       const alarms = alarmNamed(minimal, new RegExp(`^The ${name} function failed`));
@@ -98,8 +98,9 @@ describe('alarms', () => {
 
   it('treats missing data as fine, and notifies nobody without a target', () => {
     const alarms = Object.values(minimal.findResources('AWS::CloudWatch::Alarm'));
-    // The SCIM pipeline's (one per function and the relay, five more) and the evidence recorder's dead-letter queue.
-    expect(alarms).toHaveLength(11);
+    // The SCIM pipeline's (one per function, the relay and the group sweeper, five more) and the
+    // dead-letter queues of the evidence recorder and the group sweeper.
+    expect(alarms).toHaveLength(13);
     for (const alarm of alarms) {
       expect(alarm.Properties.TreatMissingData).toBe('notBreaching');
       expect(alarm.Properties.AlarmActions).toBeUndefined();
@@ -196,7 +197,7 @@ describe('the full configuration', () => {
       SSESpecification: { SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: Match.anyValue() },
     });
     const policies = JSON.stringify(service.findResources('AWS::IAM::Policy'));
-    for (const role of ['UsersRole', 'GroupsRole', 'BulkRole', 'DiscoveryRole', 'RelayRole'])
+    for (const role of ['UsersRole', 'GroupsRole', 'BulkRole', 'DiscoveryRole', 'RelayRole', 'GroupSweeper'])
       expect(
         Object.values(service.findResources('AWS::IAM::Policy')).some(
           (policy) =>

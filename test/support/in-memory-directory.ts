@@ -343,7 +343,8 @@ export class InMemoryGroupStore implements GroupStore {
 
   async page(directoryId: string, startIndex: number, count: number): Promise<GroupPage> {
     this.calls.record('page');
-    const all = [...this.groupsIn(directoryId).values()].sort(byId);
+    // As the table's: a group being deleted is neither listed nor counted.
+    const all = [...this.groupsIn(directoryId).values()].filter((g) => !g.deleting).sort(byId);
     return { groups: all.slice(startIndex - 1, startIndex - 1 + count), totalResults: all.length };
   }
 

@@ -27,6 +27,11 @@ interface Deletion {
   readonly actor: Actor;
 }
 
+/** A delete under way: whether its mark already took the group out of the directory's count. */
+interface MarkedDeletion extends Deletion {
+  readonly uncounted: boolean;
+}
+
 /**
  * Deletes the group and every membership of it, or, past `deadline` (epoch ms), leaves it marked
  * and answers `unfinished`. Throws VersionConflict when the version moved on before the mark,
@@ -42,9 +47,11 @@ export async function deleteGroup(
   asked: Deletion,
   deadline = Number.POSITIVE_INFINITY,
 ): Promise<GroupDeletion> {
-  let deletion = asked;
-  if (!current.deleting) await markDeleting(table, directoryId, current, asked);
-  else {
+  let deletion: MarkedDeletion;
+  if (!current.deleting) {
+    await markDeleting(table, directoryId, current, asked);
+    deletion = { ...asked, uncounted: true };
+  } else {
     const item = await readGroupItem(table, directoryId, current.id);
     if (!item) throw notFound(current.id);
     deletion = recordedDeletion(item, asked);
@@ -82,7 +89,7 @@ async function finish(
   table: Table,
   directoryId: string,
   group: StoredGroup,
-  deletion: Deletion,
+  deletion: MarkedDeletion,
   deadline: number,
 ): Promise<GroupDeletion> {
   if (!(await removeAllMembers(table, directoryId, group.id, deadline))) return 'unfinished';
@@ -130,7 +137,7 @@ async function finish(
           },
         },
       })),
-      groupCounterUpdate(tableName, directoryId, -1),
+      ...(deletion.uncounted ? [] : [groupCounterUpdate(tableName, directoryId, -1)]),
     ],
   });
   if (!result.ok) {
@@ -142,11 +149,12 @@ async function finish(
 }
 
 /**
- * Marks the group and its member counter shards `deleting`, records when and by whom, and frees
- * its displayName, in one transaction conditional on the version read. From then on no
- * membership can be added (every membership transaction updates a shard and requires the mark
- * absent), so the sweep that follows finds them all, and a new group may take the name while the
- * sweep runs. The version stays: the mark is not a change of the group.
+ * Marks the group and its member counter shards `deleting`, records when and by whom, frees its
+ * displayName and takes it out of the directory's group count, in one transaction conditional on
+ * the version read. From then on no membership can be added (every membership transaction
+ * updates a shard and requires the mark absent), so the sweep that follows finds them all; lists
+ * neither show nor count the group, and a new group may take its name while the sweep runs. The
+ * version stays: the mark is not a change of the group.
  */
 async function markDeleting(
   table: Table,
@@ -180,6 +188,7 @@ async function markDeleting(
       ...closeMemberCounter(table.tableName, directoryId, current.id),
       // The claim is this version's (the condition above says the version is unchanged).
       { Delete: { TableName: table.tableName, Key: { pk, sk: claimSk } } },
+      groupCounterUpdate(table.tableName, directoryId, -1),
     ],
   });
   if (result.ok) return;
@@ -271,13 +280,16 @@ async function readGroupItem(
 }
 
 /**
- * The time and actor the mark recorded. A group marked before marks recorded them falls back to
- * `fallback`, or to its last change.
+ * The time and actor the mark recorded. A group marked before marks recorded them (and before
+ * they released its count and its name) falls back to `fallback`, or to its last change.
  */
-function recordedDeletion(item: Record<string, unknown>, fallback?: Deletion): Deletion {
+function recordedDeletion(item: Record<string, unknown>, fallback?: Deletion): MarkedDeletion {
   if (typeof item.deletedAt === 'string' && isActor(item.deletedBy))
-    return { now: item.deletedAt, actor: item.deletedBy };
-  return fallback ?? { now: String(item.lastModified), actor: item.actor as Actor };
+    return { now: item.deletedAt, actor: item.deletedBy, uncounted: true };
+  return {
+    ...(fallback ?? { now: String(item.lastModified), actor: item.actor as Actor }),
+    uncounted: false,
+  };
 }
 
 function isActor(value: unknown): value is Actor {
