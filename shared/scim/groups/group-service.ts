@@ -197,7 +197,7 @@ export class GroupService {
           current,
           this.clock().toISOString(),
           ctx.actor,
-          options.deadline === undefined ? {} : { deadline: options.deadline },
+          options,
         );
       } catch (error) {
         if (!(error instanceof VersionConflict)) throw error;
@@ -221,11 +221,7 @@ export class GroupService {
     groupId: string,
     options: GroupDeleteOptions = {},
   ): Promise<GroupDeletion | 'notDeleting'> {
-    return this.store.resumeDelete(
-      directoryId,
-      groupId,
-      options.deadline === undefined ? {} : { deadline: options.deadline },
-    );
+    return this.store.resumeDelete(directoryId, groupId, options);
   }
 
   /** Queues the rest of a delete; a delete that cannot be queued must be retried, so 503. */
