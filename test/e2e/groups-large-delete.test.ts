@@ -17,7 +17,7 @@ const MEMBERS = 150;
  * and the group are written through the stores, so that only light requests go over HTTP within
  * those 5 s, however busy the machine.
  */
-describe('DELETE of a group too large for its request', () => {
+describe('DELETE of a group too large for its request', { timeout: 60_000 }, () => {
   let scim: TestScim;
   let seen: EventCollector;
   let userIds: string[];
