@@ -18,6 +18,7 @@ import { build } from 'esbuild';
 import { CONNECTOR_ENTRY } from '../cdk/lib/constructs/app-connector.ts';
 import { ENV } from '../shared/contracts/env.ts';
 import { evidenceFunction, evidenceRecorderFunction } from '../shared/contracts/evidence-routes.ts';
+import { groupSweeperFunction } from '../shared/contracts/group-deletion.ts';
 import { scimFunctions } from '../shared/contracts/routes.ts';
 
 const root = resolve(import.meta.dirname, '..');
@@ -27,6 +28,7 @@ const deployed: Record<string, string> = {
   'app-connector (every shipped connector)': CONNECTOR_ENTRY,
   'evidence-recorder': evidenceRecorderFunction.entry,
   'evidence-api': evidenceFunction.entry,
+  'group-sweeper': groupSweeperFunction.entry,
 };
 const notDeployed: Record<string, string> = {
   'users + Powertools Tracer (not deployed)': 'bench/fixtures/users-with-tracer.ts',
@@ -48,6 +50,7 @@ const env = {
     { id: 'github', application: 'GitHub', events: ['user.deactivated'], scope: 'everyone' },
   ]),
   [ENV.metricsNamespace]: 'ScimConnector/bench',
+  GROUP_DELETION_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/000000000000/bench-group-deletion',
   AWS_REGION: 'us-east-1',
   AWS_ACCESS_KEY_ID: 'bench',
   AWS_SECRET_ACCESS_KEY: 'bench',

@@ -184,8 +184,9 @@ ${ofLarge['add 100 members'].tally.transactionActions} transaction actions; Dyna
 **${(deletion.ms / 1000).toFixed(1)} s**, ${calls(deletion)} (${deletion.tally.wcu.toLocaleString('en')} WCU, ${deletion.tally.rcu.toLocaleString('en')} RCU).
 On DynamoDB the deletes of one directory share its partition's write throughput (1,000 WCU/s per
 partition until adaptive capacity splits it), so deleting 100,000 members (200,000 WCU) takes
-minutes there too: the DELETE request times out, the group stays \`deleting\` (404 to reads) and
-the IdP's retry finishes it.
+minutes there too: the DELETE request removes members for about 20 s, hands the rest to the group
+sweeper function and answers 204; the group is \`deleting\` (404 to reads, its name free) until the
+sweeper finishes (docs/groups.md).
 
 ## What DynamoDB Local does differently
 

@@ -11,6 +11,7 @@ export {
 } from './lib/config.ts';
 export { AppConnector, type AppConnectorProps } from './lib/constructs/app-connector.ts';
 export { Evidence } from './lib/constructs/evidence.ts';
+export { GroupSweeper } from './lib/constructs/group-sweeper.ts';
 export { buildScimApp, type ScimStacks } from './lib/scim-app.ts';
 export { ScimConnector, type ScimConnectorProps } from './lib/scim-connector.ts';
 export { ServiceStack } from './lib/service-stack.ts';

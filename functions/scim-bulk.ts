@@ -6,11 +6,13 @@
 import { documentClient } from '#adapters/dynamodb/client.ts';
 import { DynamoGroupStore } from '#adapters/dynamodb/group-store.ts';
 import { DynamoUserStore } from '#adapters/dynamodb/user-store.ts';
+import { groupDeletionQueueAt } from '#adapters/sqs/group-deletion-queue.ts';
 import { tableAuth } from '#auth/table-auth.ts';
 import { ENV, requireEnv } from '#contracts/env.ts';
 import { logger } from '#http/logger.ts';
 import { scimResponse } from '#http/response.ts';
 import { scimHandler } from '#http/scim-handler.ts';
+import { deadlineOf } from '#http/scim-request.ts';
 import { BulkService } from '#scim/bulk/bulk-service.ts';
 import { GroupService } from '#scim/groups/group-service.ts';
 import { UserService } from '#scim/users/user-service.ts';
@@ -26,7 +28,10 @@ const client = documentClient({ endpoint: process.env[ENV.dynamoEndpoint] || und
 const userStore = new DynamoUserStore(client, tableName);
 const groupStore = new DynamoGroupStore(client, tableName);
 const users = new UserService(userStore, groupStore);
-const groups = new GroupService(groupStore);
+// A group DELETE that runs out of time hands the rest to the group sweeper, as its single request does.
+const groups = new GroupService(groupStore, {
+  deletions: groupDeletionQueueAt(requireEnv(ENV.groupDeletionQueueUrl)),
+});
 const bulk = new BulkService(
   {
     '/Users': users,
@@ -37,7 +42,7 @@ const bulk = new BulkService(
       // Asked for no attributes, a group PATCH answers 204 with its ETag and reads no member, as
       // its single request does (Entra ID's expectation); Bulk reports it the same way.
       patch: (ctx, id, body, preconditions) => groups.patch(ctx, id, body, preconditions),
-      delete: (ctx, id, preconditions) => groups.delete(ctx, id, preconditions),
+      delete: (ctx, id, preconditions, options) => groups.delete(ctx, id, preconditions, options),
     },
   },
   {
@@ -58,7 +63,7 @@ const auth = tableAuth(client, tableName);
 export const handler = scimHandler(
   {
     'POST /Bulk': async (request) => {
-      const deadline = Date.now() + request.remainingTimeMs() - RESPONSE_RESERVE_MS;
+      const deadline = deadlineOf(request, RESPONSE_RESERVE_MS);
       return scimResponse(200, await bulk.run(request.ctx, request.body, { deadline }));
     },
   },

@@ -5,11 +5,13 @@
 import { documentClient } from '#adapters/dynamodb/client.ts';
 import { DynamoCursorKey } from '#adapters/dynamodb/cursor-key.ts';
 import { DynamoGroupStore } from '#adapters/dynamodb/group-store.ts';
+import { groupDeletionQueueAt } from '#adapters/sqs/group-deletion-queue.ts';
 import { tableAuth } from '#auth/table-auth.ts';
 import { ENV, requireEnv } from '#contracts/env.ts';
 import { scimResponse } from '#http/response.ts';
 import { scimHandler } from '#http/scim-handler.ts';
 import {
+  deadlineOf,
   idOf,
   listQuery,
   preconditionsOf,
@@ -19,11 +21,18 @@ import {
 } from '#http/scim-request.ts';
 import { type GroupResult, GroupService } from '#scim/groups/group-service.ts';
 
+/**
+ * Time a DELETE keeps back from the Lambda timeout: the membership batches in flight finish, the
+ * rest of the delete is queued for the group sweeper, and the 204 is written.
+ */
+const DELETE_RESERVE_MS = 5_000;
+
 const tableName = requireEnv(ENV.tableName);
 const client = documentClient({ endpoint: process.env[ENV.dynamoEndpoint] || undefined });
 // Cursors are signed with the table's key, the same one the users function uses.
 const groups = new GroupService(new DynamoGroupStore(client, tableName), {
   cursorKey: new DynamoCursorKey(client, tableName),
+  deletions: groupDeletionQueueAt(requireEnv(ENV.groupDeletionQueueUrl)),
 });
 const auth = tableAuth(client, tableName);
 
@@ -79,8 +88,11 @@ export const handler = scimHandler(
         ? scimResponse(200, result.resource, { ETag: result.etag })
         : scimResponse(204, undefined, { ETag: result.etag });
     },
+    // A group too large to sweep in time is finished by the group sweeper; it is gone already.
     'DELETE /Groups/{id}': async (request) => {
-      await groups.delete(request.ctx, idOf(request), preconditionsOf(request));
+      await groups.delete(request.ctx, idOf(request), preconditionsOf(request), {
+        deadline: deadlineOf(request, DELETE_RESERVE_MS),
+      });
       return scimResponse(204);
     },
   },

@@ -15,6 +15,7 @@ import { DynamoDirectoryStore } from '../shared/adapters/dynamodb/directory-stor
 import { DynamoGroupStore } from '../shared/adapters/dynamodb/group-store.ts';
 import { DynamoRevocationLedger } from '../shared/adapters/dynamodb/revocation-ledger.ts';
 import { DynamoTokenStore, generateToken } from '../shared/adapters/dynamodb/token-store.ts';
+import { IN_PROCESS_QUEUE_URL } from '../shared/adapters/in-process/group-deletion-queue.ts';
 import { EvidenceService } from '../shared/connectors/evidence.ts';
 import { createEvidenceApiHandler } from '../shared/connectors/evidence-api.ts';
 import type { GroupReader } from '../shared/connectors/scope.ts';
@@ -32,6 +33,8 @@ import {
 import { ensureTable } from './create-table.ts';
 import { dynamoClientFor } from './dynamodb-local.ts';
 import { LocalEventBus } from './event-bus.ts';
+import { type LocalGroupSweeper, startLocalGroupSweeper } from './group-sweeper.ts';
+import type { LocalSqsQueue } from './sqs-queue.ts';
 import { type StreamPoller, startStreamPoller } from './stream-poller.ts';
 
 export interface LocalRuntimeOptions {
@@ -81,6 +84,8 @@ export interface LocalRuntime {
   readonly evidence: EvidenceService;
   /** The connectors' queues and the evidence recorder, when connectors were given. */
   readonly connectors?: LocalConnectors;
+  /** The group sweeper's queue: group deletes too large for a request finish from there. */
+  readonly groupDeletions: LocalSqsQueue;
   /** The evidence API's local credential. */
   readonly adminToken: string;
   close(): Promise<void>;
@@ -93,6 +98,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   // The functions read their configuration at module scope, as they do in Lambda.
   process.env[ENV.tableName] = options.tableName;
   process.env[ENV.dynamoEndpoint] = options.dynamoEndpoint;
+  // Group deletes too large for a request go to the sweeper running in this process.
+  process.env[ENV.groupDeletionQueueUrl] = IN_PROCESS_QUEUE_URL;
   if (options.rateLimitPerSecond !== undefined)
     process.env[ENV.rateLimitPerSecond] = String(options.rateLimitPerSecond);
   process.env.AWS_REGION ??= 'local';
@@ -133,6 +140,12 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
           }),
           onError: (error) => console.error('Local stream poller:', error),
         });
+  const sweeper: LocalGroupSweeper = startLocalGroupSweeper({
+    client,
+    tableName: options.tableName,
+    onError: (error) => console.error('Local group sweeper:', error),
+    onDeadLetter: (letter) => console.error('Local group sweeper gave up on', letter.body, letter.reason),
+  });
   await directories.create(directoryId, 'Default directory');
   const token = options.token ?? generateToken();
   await tokens.register(directoryId, token, { label: 'local runtime' });
@@ -177,9 +190,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     ledger,
     evidence,
     ...(connectors ? { connectors } : {}),
+    groupDeletions: sweeper.queue,
     adminToken,
     async close() {
       await api.close();
+      await sweeper.close();
       await poller?.stop();
       await connectors?.close();
     },

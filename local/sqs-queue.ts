@@ -7,11 +7,14 @@
  *   failed ones reappear after their visibility timeout (or the delay the handler set through
  *   ChangeMessageVisibility, i.e. `delay`), a throwing handler fails the whole batch;
  * - a message received more than `maxReceiveCount` times moves to the DLQ (the redrive policy);
- * - the handler may send to the DLQ itself (`deadLetter`), as connector functions do.
+ * - the handler may send to the DLQ itself (`deadLetter`), as connector functions do;
+ * - with `functionTimeoutMs`, the handler gets a Lambda context whose remaining time runs out
+ *   then, as a function with that timeout would (the group sweeper keeps to it).
  */
 import { randomUUID } from 'node:crypto';
-import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import type { ConnectorQueue, QueueHandler } from '../shared/connectors/queue-handler.ts';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { ConnectorQueue } from '../shared/connectors/queue-handler.ts';
+import { lambdaContext } from './api-gateway-event.ts';
 
 export interface DeadLetter {
   readonly messageId: string;
@@ -25,13 +28,15 @@ export interface DeadLetter {
 export interface LocalQueueOptions {
   /** Shown in Lambda's record (`eventSourceARN`). */
   readonly name: string;
-  readonly handler: QueueHandler;
+  readonly handler: (event: SQSEvent, context?: Context) => Promise<SQSBatchResponse>;
   /** Deliveries before the redrive policy moves a message to the DLQ. */
   readonly maxReceiveCount: number;
   /** How long a delivered message stays hidden unless the handler says otherwise. @default 30 s, as SQS */
   readonly visibilityTimeoutMs?: number;
   /** @default 10 */
   readonly batchSize?: number;
+  /** The consuming function's timeout, told to the handler through its Lambda context. @default none (no context) */
+  readonly functionTimeoutMs?: number;
   /** Batches handled at once (the event source's maximum concurrency). @default 2 */
   readonly concurrency?: number;
   /** @default 20 ms */
@@ -174,7 +179,10 @@ export class LocalSqsQueue {
     const event: SQSEvent = { Records: batch.map((message) => this.recordOf(message)) };
     let failed = new Set(batch.map((message) => message.id));
     try {
-      const answer: SQSBatchResponse = await this.options.handler(event);
+      const { functionTimeoutMs, name } = this.options;
+      const context =
+        functionTimeoutMs === undefined ? undefined : lambdaContext(name, Date.now() + functionTimeoutMs);
+      const answer: SQSBatchResponse = await this.options.handler(event, context);
       failed = new Set(answer.batchItemFailures.map((failure) => failure.itemIdentifier));
     } catch (error) {
       this.options.onError?.(error);

@@ -7,6 +7,7 @@ import { type AppConfigInput, parseConfig } from './config.ts';
 import type { AppConnector } from './constructs/app-connector.ts';
 import type { EventRelay } from './constructs/event-relay.ts';
 import type { Evidence } from './constructs/evidence.ts';
+import type { GroupSweeper } from './constructs/group-sweeper.ts';
 import type { Operations } from './constructs/operations.ts';
 import type { ScimApi } from './constructs/scim-api.ts';
 import type { ServiceFunction } from './constructs/service-function.ts';
@@ -24,8 +25,8 @@ export type ScimConnectorProps = AppConfigInput;
 /**
  * The whole connector in one construct, for a team that embeds it in its own CDK app and stack:
  * directory table, lifecycle bus with archive, relay failure queue, SCIM functions and API,
- * stream relay, alarms and dashboard, the configured application connectors and the evidence
- * recorder and API. The ready-made app (`cdk/bin/app.ts`) builds the same
+ * stream relay, alarms and dashboard, the group sweeper, the configured application connectors
+ * and the evidence recorder and API. The ready-made app (`cdk/bin/app.ts`) builds the same
  * resources split over a stateful and a service stack.
  *
  * Add cdk-nag to your app to get the reviewed acknowledgements this construct carries:
@@ -47,6 +48,8 @@ export class ScimConnector extends Construct {
   /** One per configured application (`connectors`), by ledger id. */
   readonly connectors: Readonly<Record<string, AppConnector>>;
   readonly evidence: Evidence;
+  /** Finishes in the background the group deletes too large for a request. */
+  readonly groupSweeper: GroupSweeper;
 
   constructor(scope: Construct, id: string, props: ScimConnectorProps = {}) {
     super(scope, id);
@@ -71,5 +74,6 @@ export class ScimConnector extends Construct {
     this.operations = service.operations;
     this.connectors = service.connectors;
     this.evidence = service.evidence;
+    this.groupSweeper = service.groupSweeper;
   }
 }

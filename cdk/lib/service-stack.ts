@@ -14,6 +14,7 @@ import { AppConnector } from './constructs/app-connector.ts';
 import { bindTable, type TableAccess } from './constructs/bind-table.ts';
 import { EventRelay } from './constructs/event-relay.ts';
 import { Evidence } from './constructs/evidence.ts';
+import { GroupSweeper } from './constructs/group-sweeper.ts';
 import { Operations } from './constructs/operations.ts';
 import { type CustomDomain, ScimApi, type StageThrottling } from './constructs/scim-api.ts';
 import { ScimWebAcl } from './constructs/scim-web-acl.ts';
@@ -48,6 +49,8 @@ export interface ServiceResources {
   /** One per configured application, by connector id. */
   readonly connectors: Readonly<Record<string, AppConnector>>;
   readonly evidence: Evidence;
+  /** Finishes in the background the group deletes too large for a request. */
+  readonly groupSweeper: GroupSweeper;
 }
 
 /**
@@ -74,6 +77,9 @@ const sizing: Partial<Record<ScimFunctionName, { memorySize: number; timeout: Du
   bulk: { memorySize: 1769, timeout: Duration.seconds(28) },
 };
 
+/** The SCIM functions that delete groups, and so may hand a large one to the group sweeper. */
+const groupDeleters: readonly ScimFunctionName[] = ['groups', 'bulk'];
+
 const capitalise = (name: string) => name.charAt(0).toUpperCase() + name.slice(1);
 
 /**
@@ -98,6 +104,13 @@ export function addServiceResources(scope: Construct, props: ServiceResourcesPro
     bindTable({ table, fn: fn.fn, access: tableAccess[name] });
     return fn;
   });
+
+  const { action } = new AlarmTarget(scope, 'AlarmTarget', {
+    email: props.alarmEmail,
+    topicArn: props.alarmTopicArn,
+  });
+  const groupSweeper = new GroupSweeper(scope, 'GroupSweeper', { table, logRetention, alarmAction: action });
+  for (const name of groupDeleters) groupSweeper.allowHandOff(functions[name].fn);
 
   const api = new ScimApi(scope, 'Scim', {
     stageName: stage,
@@ -125,10 +138,6 @@ export function addServiceResources(scope: Construct, props: ServiceResourcesPro
     logRetention,
   });
 
-  const { action } = new AlarmTarget(scope, 'AlarmTarget', {
-    email: props.alarmEmail,
-    topicArn: props.alarmTopicArn,
-  });
   const metricsNamespace = `ScimConnector/${stage}`;
   const registry = props.registry ?? connectorRegistry;
   const connectors: Record<string, AppConnector> = {};
@@ -162,6 +171,7 @@ export function addServiceResources(scope: Construct, props: ServiceResourcesPro
     functions: {
       ...Object.fromEntries(Object.entries(functions).map(([name, fn]) => [capitalise(name), fn.fn])),
       Relay: eventRelay.fn.fn,
+      GroupSweeper: groupSweeper.fn.fn,
       EvidenceRecorder: evidence.recorder.fn.fn,
       EvidenceApi: evidence.api.fn,
       ...Object.fromEntries(
@@ -173,9 +183,10 @@ export function addServiceResources(scope: Construct, props: ServiceResourcesPro
     relayFailures: props.relayFailures,
     connectors: Object.values(connectors),
     evidenceRecorder: evidence.recorder,
+    groupSweeper,
     alarmAction: action,
   });
-  return { functions, api, eventRelay, operations, connectors, evidence };
+  return { functions, api, eventRelay, operations, connectors, evidence, groupSweeper };
 }
 
 export interface ServiceStackProps extends StackProps, ServiceResourcesProps {}
@@ -188,6 +199,7 @@ export class ServiceStack extends Stack implements ServiceResources {
   readonly operations: Operations;
   readonly connectors: Readonly<Record<string, AppConnector>>;
   readonly evidence: Evidence;
+  readonly groupSweeper: GroupSweeper;
 
   constructor(scope: Construct, id: string, props: ServiceStackProps) {
     super(scope, id, props);
@@ -198,6 +210,7 @@ export class ServiceStack extends Stack implements ServiceResources {
     this.operations = built.operations;
     this.connectors = built.connectors;
     this.evidence = built.evidence;
+    this.groupSweeper = built.groupSweeper;
 
     new CfnOutput(this, 'ScimBaseUrl', {
       value: this.api.baseUrlTemplate,

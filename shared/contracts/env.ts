@@ -26,6 +26,11 @@ export const ENV = {
   connectorDeadLetterQueueUrl: 'CONNECTOR_DLQ_URL',
   /** Connector functions: the queue's redrive maxReceiveCount (the last delivery gives up). */
   connectorMaxReceiveCount: 'CONNECTOR_MAX_RECEIVE_COUNT',
+  /**
+   * SCIM groups and Bulk functions, and the group sweeper: the queue a group DELETE that runs out
+   * of time hands the rest of its work to (`in-process` in the local runtime).
+   */
+  groupDeletionQueueUrl: 'GROUP_DELETION_QUEUE_URL',
   /** Evidence recorder: the enabled connectors with their event types and scopes (JSON). */
   connectorPlans: 'CONNECTOR_PLANS',
   /** Connector functions: the CloudWatch namespace of their metrics (read by Powertools Metrics). */

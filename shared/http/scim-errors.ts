@@ -13,8 +13,15 @@ export function scimErrors(): middy.MiddlewareObj<APIGatewayProxyEvent, APIGatew
   const onError: middy.MiddlewareFn<APIGatewayProxyEvent, APIGatewayProxyResult> = async (request) => {
     const { error } = request;
     if (error instanceof ScimError) {
+      // A 5xx the client is told to retry still has a cause an operator needs (SQS unreachable).
       if (error.status >= 500)
-        logger.error('SCIM request failed', { status: error.status, detail: error.detail });
+        logger.error('SCIM request failed', {
+          status: error.status,
+          detail: error.detail,
+          ...(error.cause instanceof Error
+            ? { cause: { name: error.cause.name, message: error.cause.message } }
+            : {}),
+        });
       request.response = scimResponse(error.status, error.toJSON(), error.headers);
       return;
     }

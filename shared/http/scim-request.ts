@@ -9,6 +9,13 @@ import type { ScimHttpRequest } from './scim-handler.ts';
 /** The `{id}` path parameter (API Gateway only routes a request that has one). */
 export const idOf = (request: ScimHttpRequest): string => request.pathParameters.id ?? '';
 
+/**
+ * When a route must stop starting work (milliseconds since the epoch): the Lambda's remaining
+ * time less `reserveMs` for what is in flight and the response. Infinite without a Lambda context.
+ */
+export const deadlineOf = (request: ScimHttpRequest, reserveMs: number): number =>
+  Date.now() + request.remainingTimeMs() - reserveMs;
+
 /** If-Match and If-None-Match (RFC 7644 §3.14). */
 export const preconditionsOf = (request: ScimHttpRequest): Preconditions => ({
   ifMatch: request.header('if-match'),

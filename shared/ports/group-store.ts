@@ -17,10 +17,18 @@ export interface StoredGroup {
   readonly lastModified: string;
   /**
    * Set while a delete is removing the group's memberships. Such a group is not found for reads
-   * and writes; a repeated DELETE finishes the job.
+   * and writes; the background sweeper the DELETE handed the rest to, or a repeated DELETE,
+   * finishes the job.
    */
   readonly deleting?: true;
 }
+
+/**
+ * How far a delete got: `deleted` (the group, its memberships and claims are gone, its tombstone
+ * written), or `unfinished` (its deadline passed while memberships were being removed; the group
+ * stays marked `deleting`, and `resumeDelete` or a repeated `delete` carries on).
+ */
+export type GroupDeletion = 'deleted' | 'unfinished';
 
 export interface GroupPage {
   readonly groups: readonly StoredGroup[];
@@ -90,8 +98,33 @@ export interface GroupStore {
     actor: Actor,
     options?: { ifMatch?: boolean },
   ): Promise<StoredGroup>;
-  /** Deletes the group and every membership of it. Throws VersionConflict when the version moved on. */
-  delete(directoryId: string, current: StoredGroup, now: string, actor: Actor): Promise<void>;
+  /**
+   * Deletes the group and every membership of it: marks it `deleting` (from then on it is gone
+   * for every reader and its displayName is free), removes its memberships, then the group,
+   * writing its tombstone. Throws VersionConflict when the version moved on before the mark,
+   * ScimError 404 when the group is gone. A group already marked is resumed, and its tombstone
+   * keeps the time and actor of the delete that marked it.
+   *
+   * With `deadline` (milliseconds since the epoch), no further membership is removed once it has
+   * passed, and the answer is `unfinished`.
+   */
+  delete(
+    directoryId: string,
+    current: StoredGroup,
+    now: string,
+    actor: Actor,
+    options?: { deadline?: number },
+  ): Promise<GroupDeletion>;
+  /**
+   * Carries on the delete of a group marked `deleting`, as `delete` would. `deleted` also when
+   * the group is already gone (finished by someone else); `notDeleting` when the group exists
+   * but no delete marked it, and then nothing is done.
+   */
+  resumeDelete(
+    directoryId: string,
+    groupId: string,
+    options?: { deadline?: number },
+  ): Promise<GroupDeletion | 'notDeleting'>;
   /**
    * Groups answering an index look-up: `id`, `displayName` (case-insensitive), `externalId`, and
    * `members.value` (the groups the given user belongs to).

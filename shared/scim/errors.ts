@@ -64,4 +64,12 @@ export class ScimError extends Error {
   static tooLarge(detail: string): ScimError {
     return new ScimError(413, undefined, detail);
   }
+
+  /** 503 with Retry-After: the request did not complete, and the same request sent again will. */
+  static unavailable(detail: string, retryAfterSeconds: number, cause?: unknown): ScimError {
+    return new ScimError(503, undefined, detail, {
+      cause,
+      headers: { 'Retry-After': String(retryAfterSeconds) },
+    });
+  }
 }

@@ -6,7 +6,7 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { connectorFailureAlarm } from '../../cdk/lib/constructs/app-connector.ts';
-import { queueSettings } from '../../cdk/lib/constructs/queued-function.ts';
+import { queueSettings } from '../../cdk/lib/constructs/queue-consumer.ts';
 import { connectorMetrics } from '../../shared/connectors/outcome-metrics.ts';
 import { ENV } from '../../shared/contracts/env.ts';
 import { EVENT_SOURCE } from '../../shared/events/catalogue.ts';

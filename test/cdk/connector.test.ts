@@ -5,9 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { ScimConnector } from '../../cdk/index.ts';
 import { scimFunctions } from '../../shared/contracts/routes.ts';
 
-/** The SCIM functions and the stream relay. */
-/** The SCIM functions and the stream relay. */
-const SCIM_FUNCTIONS = Object.keys(scimFunctions).length + 1;
+/** The SCIM functions, the stream relay and the group sweeper: each has an errors alarm. */
+const SCIM_FUNCTIONS = Object.keys(scimFunctions).length + 2;
 /** Those, the evidence recorder and the evidence API. */
 const FUNCTIONS = SCIM_FUNCTIONS + 2;
 
@@ -26,16 +25,20 @@ describe('ScimConnector, embedded in a fresh stack', () => {
     template.resourceCountIs('AWS::DynamoDB::Table', 1);
     template.resourceCountIs('AWS::Events::EventBus', 1);
     template.resourceCountIs('AWS::Events::Archive', 1);
-    // The relay's failure queue, the evidence recorder's queue and its dead-letter queue.
-    template.resourceCountIs('AWS::SQS::Queue', 3);
+    // The relay's failure queue, the evidence recorder's and the group sweeper's queues and their
+    // dead-letter queues.
+    template.resourceCountIs('AWS::SQS::Queue', 5);
     template.resourceCountIs('AWS::ApiGateway::RestApi', 1);
     template.resourceCountIs('AWS::ApiGateway::Account', 0);
-    // Users, groups, bulk, discovery, relay, evidence recorder and evidence API.
+    // Users, groups, bulk, discovery, relay, group sweeper, evidence recorder and evidence API.
     template.resourceCountIs('AWS::Lambda::Function', FUNCTIONS);
-    template.resourceCountIs('AWS::Lambda::EventSourceMapping', 2);
-    // One per function (SCIM, relay, evidence recorder and API), API 5XX rate, auth failures, relay
-    // iterator age, relay failures queued, events not published, and the evidence recorder's DLQ.
-    template.resourceCountIs('AWS::CloudWatch::Alarm', FUNCTIONS + 5 + 1);
+    // The relay's stream, the evidence recorder's and the group sweeper's queues.
+    template.resourceCountIs('AWS::Lambda::EventSourceMapping', 3);
+    // One per function (SCIM, relay, group sweeper, evidence recorder and API), API 5XX rate, auth
+    // failures, relay iterator age, relay failures queued, events not published, and the two
+    // dead-letter queues.
+    template.resourceCountIs('AWS::CloudWatch::Alarm', FUNCTIONS + 5 + 2);
+    expect(scim.groupSweeper.fn.fn).toBeDefined();
     template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
     template.hasResourceProperties('AWS::ApiGateway::Stage', { StageName: 'prod' });
     expect(stack.resolve(scim.api.baseUrlTemplate)).toBeDefined();

@@ -126,9 +126,13 @@ describe('acknowledgements', () => {
         'AwsSolutions-IAM5[Resource::*] @ scim-dev-service/Connector-manual-legacy-erp/Consumer/Function/Role',
         'AwsSolutions-IAM5[Resource::*] @ scim-dev-service/Evidence/Api/Role',
         'AwsSolutions-IAM5[Resource::*] @ scim-dev-service/Evidence/Recorder/Function/Role',
+        // The group sweeper: Node.js 22 pinned, X-Ray without resource level.
+        'AwsSolutions-L1 @ scim-dev-service/GroupSweeper/Function/Function',
+        'AwsSolutions-IAM5[Resource::*] @ scim-dev-service/GroupSweeper/Function/Role',
         // Vendor credentials are rotated at the vendor, by an operator.
         'AwsSolutions-SMG4 @ scim-dev-service/Connector-github/Secret',
-        // Dead-letter queues of the connectors and the recorder are themselves DLQs.
+        // Dead-letter queues of the connectors, the recorder and the group sweeper are themselves DLQs.
+        'AwsSolutions-SQS3 @ scim-dev-service/GroupSweeper/DeadLetters',
         'AwsSolutions-SQS3 @ scim-dev-service/Connector-github/Consumer/DeadLetters',
         'AwsSolutions-SQS3 @ scim-dev-service/Connector-manual-legacy-erp/Consumer/DeadLetters',
         'AwsSolutions-SQS3 @ scim-dev-service/Evidence/Recorder/DeadLetters',

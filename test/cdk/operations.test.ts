@@ -83,24 +83,30 @@ describe('alarms', () => {
     minimal.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'LifecycleEventsNotPublished' });
   });
 
-  it.each(['Users', 'Groups', 'Bulk', 'Discovery', 'Relay', 'EvidenceRecorder', 'EvidenceApi'])(
-    'alarms on errors of the %s function',
-    (name) => {
-      const alarms = alarmNamed(minimal, new RegExp(`^The ${name} function failed`));
-      expect(alarms).toHaveLength(1);
-      expect(alarms[0]?.Properties).toMatchObject({
-        MetricName: 'Errors',
-        Namespace: 'AWS/Lambda',
-        Threshold: 1,
-      });
-    },
-  );
+  it.each([
+    'Users',
+    'Groups',
+    'Bulk',
+    'Discovery',
+    'Relay',
+    'GroupSweeper',
+    'EvidenceRecorder',
+    'EvidenceApi',
+  ])('alarms on errors of the %s function', (name) => {
+    const alarms = alarmNamed(minimal, new RegExp(`^The ${name} function failed`));
+    expect(alarms).toHaveLength(1);
+    expect(alarms[0]?.Properties).toMatchObject({
+      MetricName: 'Errors',
+      Namespace: 'AWS/Lambda',
+      Threshold: 1,
+    });
+  });
 
   it('treats missing data as fine, and notifies nobody without a target', () => {
     const alarms = Object.values(minimal.findResources('AWS::CloudWatch::Alarm'));
-    // One per function (SCIM, relay, evidence recorder and API), five on the pipeline, and the
-    // evidence recorder's dead-letter queue.
-    expect(alarms).toHaveLength(13);
+    // One per function (SCIM, relay, group sweeper, evidence recorder and API), five on the
+    // pipeline, and the dead-letter queues of the evidence recorder and the group sweeper.
+    expect(alarms).toHaveLength(15);
     for (const alarm of alarms) {
       expect(alarm.Properties.TreatMissingData).toBe('notBreaching');
       expect(alarm.Properties.AlarmActions).toBeUndefined();
@@ -199,7 +205,7 @@ describe('the full configuration', () => {
       SSESpecification: { SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: Match.anyValue() },
     });
     const policies = JSON.stringify(service.findResources('AWS::IAM::Policy'));
-    for (const role of ['UsersRole', 'GroupsRole', 'BulkRole', 'DiscoveryRole', 'RelayRole'])
+    for (const role of ['UsersRole', 'GroupsRole', 'BulkRole', 'DiscoveryRole', 'RelayRole', 'GroupSweeper'])
       expect(
         Object.values(service.findResources('AWS::IAM::Policy')).some(
           (policy) =>

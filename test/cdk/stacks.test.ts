@@ -1,7 +1,9 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { groupSweeperSettings } from '../../cdk/lib/constructs/group-sweeper.ts';
 import { ENV } from '../../shared/contracts/env.ts';
 import { evidenceRoutes } from '../../shared/contracts/evidence-routes.ts';
+import { groupSweeperFunction } from '../../shared/contracts/group-deletion.ts';
 import {
   SCIM_BASE,
   type ScimFunctionName,
@@ -19,6 +21,8 @@ interface CfnResource {
 interface PolicyStatement {
   readonly Action: string | string[];
   readonly Resource: unknown;
+  readonly Effect?: string;
+  readonly Condition?: unknown;
 }
 
 const functionNames = Object.keys(scimFunctions) as ScimFunctionName[];
@@ -170,9 +174,136 @@ describe('service stack: the SCIM functions', () => {
 
   it('gives every log group the configured retention', () => {
     const groups = Object.values(service.findResources('AWS::Logs::LogGroup'));
-    // Seven functions (users, groups, bulk, discovery, event relay, evidence recorder, evidence API), API access and execution logs.
-    expect(groups).toHaveLength(9);
+    // Eight functions (users, groups, bulk, discovery, event relay, group sweeper, evidence recorder,
+    // evidence API), API access and execution logs.
+    expect(groups).toHaveLength(10);
     for (const group of groups) expect(group.Properties.RetentionInDays).toBe(retentionDays);
+  });
+});
+
+describe('service stack: the group sweeper', () => {
+  const sweeperId = () =>
+    onlyKey(
+      service.findResources('AWS::Lambda::Function', {
+        Properties: { Description: groupSweeperFunction.description },
+      }),
+    );
+  /** The queue the sweeper consumes, from its event source mapping. */
+  const queueId = () => {
+    const mappings = Object.values(service.findResources('AWS::Lambda::EventSourceMapping')).filter(
+      (mapping) => JSON.stringify(mapping.Properties.FunctionName) === JSON.stringify({ Ref: sweeperId() }),
+    );
+    const [mapping] = mappings;
+    if (!mapping || mappings.length !== 1)
+      throw new Error(`${mappings.length} event sources for the sweeper`);
+    return (mapping.Properties.EventSourceArn as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+  };
+  const queueUrl = () => ({ Ref: queueId() });
+  const queueArn = () => ({ 'Fn::GetAtt': [queueId(), 'Arn'] });
+  const sqsActionsOn = (functionId: string, arn: unknown) =>
+    statementsOfRole(functionId)
+      .filter((statement) => JSON.stringify(statement.Resource) === JSON.stringify(arn))
+      .flatMap((statement) => [statement.Action].flat())
+      .filter((action) => action.startsWith('sqs:'))
+      .sort();
+
+  it('runs 15 minutes on a queue of one group per batch, reporting failures, two runs at most', () => {
+    expect(resource(service, sweeperId()).Properties).toMatchObject({
+      Runtime: 'nodejs22.x',
+      Architectures: ['arm64'],
+      Timeout: 15 * 60,
+    });
+    service.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: sweeperId() },
+      BatchSize: groupSweeperSettings.batchSize,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      ScalingConfig: { MaximumConcurrency: 2 },
+    });
+  });
+
+  it('has an encrypted, TLS-only queue whose failed messages go to an alarmed, retained DLQ', () => {
+    const queue = resource(service, queueId());
+    expect(queue.Properties).toMatchObject({
+      SqsManagedSseEnabled: true,
+      VisibilityTimeout: 6 * 15 * 60,
+      RedrivePolicy: { maxReceiveCount: groupSweeperSettings.maxReceiveCount },
+    });
+    const dlqId = (queue.Properties.RedrivePolicy as { deadLetterTargetArn: { 'Fn::GetAtt': [string] } })
+      .deadLetterTargetArn['Fn::GetAtt'][0];
+    expect(resource(service, dlqId)).toMatchObject({
+      DeletionPolicy: 'Retain',
+      Properties: { SqsManagedSseEnabled: true },
+    });
+    for (const id of [queueId(), dlqId]) {
+      service.hasResourceProperties('AWS::SQS::QueuePolicy', {
+        Queues: [{ Ref: id }],
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          ]),
+        },
+      });
+    }
+    service.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [dlqId, 'QueueName'] } }],
+      AlarmDescription: Match.stringLikeRegexp('group delete'),
+    });
+  });
+
+  it('may do on the table exactly what finishing a delete takes, and nothing else', () => {
+    const statements = statementsOfRole(sweeperId()).filter((statement) =>
+      [statement.Action].flat().some((action) => action.startsWith('dynamodb:')),
+    );
+    for (const statement of statements) expect(imported(statement.Resource)).toEqual(tableArn());
+    expect(statements.flatMap((statement) => [statement.Action].flat()).sort()).toEqual([
+      'dynamodb:BatchWriteItem',
+      'dynamodb:DeleteItem',
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:Query',
+      'dynamodb:UpdateItem',
+    ]);
+    const variables = (
+      resource(service, sweeperId()).Properties.Environment as { Variables: Record<string, unknown> }
+    ).Variables;
+    expect(imported(variables[ENV.tableName])).toEqual({ Ref: tableId });
+    // It consumes its queue, and queues the rest of a group that needs another run.
+    expect(variables[ENV.groupDeletionQueueUrl]).toEqual(queueUrl());
+    expect(sqsActionsOn(sweeperId(), queueArn())).toEqual([
+      'sqs:ChangeMessageVisibility',
+      'sqs:DeleteMessage',
+      'sqs:GetQueueAttributes',
+      'sqs:GetQueueUrl',
+      'sqs:ReceiveMessage',
+      'sqs:SendMessage',
+    ]);
+  });
+
+  it.each(['groups', 'bulk'] as const)(
+    'lets the %s function only send to the queue, whose URL it is given',
+    (name) => {
+      expect(sqsActionsOn(functionIds[name], queueArn())).toEqual(['sqs:SendMessage']);
+      const all = statementsOf(name).flatMap((statement) => [statement.Action].flat());
+      expect(all.filter((action) => action.startsWith('sqs:'))).toEqual(['sqs:SendMessage']);
+      const variables = (
+        resource(service, functionIds[name]).Properties.Environment as {
+          Variables: Record<string, unknown>;
+        }
+      ).Variables;
+      expect(variables[ENV.groupDeletionQueueUrl]).toEqual(queueUrl());
+    },
+  );
+
+  it.each(['users', 'discovery'] as const)('gives the %s function no queue at all', (name) => {
+    const all = statementsOf(name).flatMap((statement) => [statement.Action].flat());
+    expect(all.filter((action) => action.startsWith('sqs:'))).toEqual([]);
+    const variables = (
+      resource(service, functionIds[name]).Properties.Environment as {
+        Variables: Record<string, unknown>;
+      }
+    ).Variables;
+    expect(variables[ENV.groupDeletionQueueUrl]).toBeUndefined();
   });
 });
 
@@ -344,7 +475,12 @@ function imported(value: unknown): unknown {
 const tableArn = () => ({ 'Fn::GetAtt': [tableId, 'Arn'] });
 
 function statementsOf(name: ScimFunctionName): PolicyStatement[] {
-  const roleArn = resource(service, functionIds[name]).Properties.Role as { 'Fn::GetAtt': [string, string] };
+  return statementsOfRole(functionIds[name]);
+}
+
+/** The statements of the policies attached to a function's role, by the function's logical id. */
+function statementsOfRole(functionId: string): PolicyStatement[] {
+  const roleArn = resource(service, functionId).Properties.Role as { 'Fn::GetAtt': [string, string] };
   const policies = service.findResources('AWS::IAM::Policy', {
     Properties: { Roles: [{ Ref: roleArn['Fn::GetAtt'][0] }] },
   });

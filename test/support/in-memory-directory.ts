@@ -6,6 +6,7 @@
  */
 import { isDeepStrictEqual } from 'node:util';
 import type {
+  GroupDeletion,
   GroupPage,
   GroupRef,
   GroupStore,
@@ -287,13 +288,40 @@ export class InMemoryGroupStore implements GroupStore {
     return updated;
   }
 
-  async delete(directoryId: string, current: StoredGroup, _now: string, _actor: Actor) {
+  async delete(
+    directoryId: string,
+    current: StoredGroup,
+    _now: string,
+    _actor: Actor,
+    options: { deadline?: number } = {},
+  ): Promise<GroupDeletion> {
     this.calls.record('delete');
     const stored = this.groupsIn(directoryId).get(current.id);
     if (!stored) throw ScimError.notFound(`Group ${current.id} not found.`);
     if (stored.version !== current.version) throw new VersionConflict(`Group ${current.id} changed`);
+    // As the table's sweep: past the deadline no member is removed, and the group stays marked.
+    if (
+      (options.deadline ?? Number.POSITIVE_INFINITY) <= Date.now() &&
+      this.membersOf(directoryId, current.id).size > 0
+    ) {
+      this.markDeleting(directoryId, current.id);
+      return 'unfinished';
+    }
     this.memberships.get(directoryId)?.delete(current.id);
     this.groupsIn(directoryId).delete(current.id);
+    return 'deleted';
+  }
+
+  async resumeDelete(
+    directoryId: string,
+    groupId: string,
+    options: { deadline?: number } = {},
+  ): Promise<GroupDeletion | 'notDeleting'> {
+    this.calls.record('resumeDelete');
+    const stored = this.groupsIn(directoryId).get(groupId);
+    if (!stored) return 'deleted';
+    if (!stored.deleting) return 'notDeleting';
+    return this.delete(directoryId, stored, '', { kind: 'admin', id: 'resume' }, options);
   }
 
   async lookup(directoryId: string, { index, value }: IndexLookup) {
@@ -315,7 +343,8 @@ export class InMemoryGroupStore implements GroupStore {
 
   async page(directoryId: string, startIndex: number, count: number): Promise<GroupPage> {
     this.calls.record('page');
-    const all = [...this.groupsIn(directoryId).values()].sort(byId);
+    // As the table's: a group being deleted is neither listed nor counted.
+    const all = [...this.groupsIn(directoryId).values()].filter((g) => !g.deleting).sort(byId);
     return { groups: all.slice(startIndex - 1, startIndex - 1 + count), totalResults: all.length };
   }
 
@@ -367,7 +396,7 @@ export class InMemoryGroupStore implements GroupStore {
   async groupsOf(directoryId: string, userId: string): Promise<GroupRef[]> {
     this.calls.record('groupsOf');
     return [...this.groupsIn(directoryId).values()]
-      .filter((g) => this.membersOf(directoryId, g.id).has(userId))
+      .filter((g) => !g.deleting && this.membersOf(directoryId, g.id).has(userId))
       .sort(byId)
       .map((g) => ({ id: g.id, displayName: String(g.resource.displayName) }));
   }

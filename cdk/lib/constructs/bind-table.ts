@@ -12,8 +12,12 @@ import { ENV } from '../../../shared/contracts/env.ts';
  * - `ledger`: what the revocation ledger needs: GetItem and Query to read, PutItem to write (every
  *   ledger write is a conditional put), and BatchGetItem for a user's groups (connector scopes). No UpdateItem, DeleteItem, Scan or transactions, so a
  *   connector cannot alter a user or erase its own history.
+ * - `groupSweep`: what finishing a group's delete needs: GetItem (the group), Query and
+ *   BatchWriteItem (its memberships, deleted in batches), DeleteItem, PutItem and UpdateItem (the
+ *   group, its claim and index entry, its tombstone, the counters). No Scan, no batch reads, no
+ *   ConditionCheckItem: it never reads a user.
  */
-export type TableAccess = 'readWrite' | 'read' | 'authenticate' | 'ledger';
+export type TableAccess = 'readWrite' | 'read' | 'authenticate' | 'ledger' | 'groupSweep';
 
 export interface BindTableOptions {
   readonly table: ITable;
@@ -49,6 +53,19 @@ export function bindTable({ table, fn, access, envVarName = ENV.tableName }: Bin
       return;
     case 'ledger':
       table.grant(fn, 'dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:PutItem');
+      if (table.encryptionKey)
+        table.encryptionKey.grant(fn, 'kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey');
+      return;
+    case 'groupSweep':
+      table.grant(
+        fn,
+        'dynamodb:GetItem',
+        'dynamodb:Query',
+        'dynamodb:BatchWriteItem',
+        'dynamodb:DeleteItem',
+        'dynamodb:PutItem',
+        'dynamodb:UpdateItem',
+      );
       if (table.encryptionKey)
         table.encryptionKey.grant(fn, 'kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey');
       return;

@@ -20,7 +20,7 @@ import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { connectorMetrics } from '../../../shared/connectors/outcome-metrics.ts';
 import type { AppConnector } from './app-connector.ts';
-import type { QueuedFunction } from './queued-function.ts';
+import type { QueueConsumer } from './queue-consumer.ts';
 
 export interface OperationsProps {
   /** The metric namespace of the log metric filters, e.g. `ScimConnector/prod`. */
@@ -36,7 +36,9 @@ export interface OperationsProps {
   /** The applications deprovisioned: their alarms join the status panel, their metrics the dashboard. */
   readonly connectors: readonly AppConnector[];
   /** The evidence recorder, which writes each leaver and the applications expected to act. */
-  readonly evidenceRecorder: QueuedFunction;
+  readonly evidenceRecorder: QueueConsumer;
+  /** The group sweeper, which finishes deletes of groups too large for one request. */
+  readonly groupSweeper: QueueConsumer;
   /** Where alarms notify; none leaves them on the dashboard only. */
   readonly alarmAction?: IAlarmAction;
 }
@@ -169,7 +171,7 @@ export class Operations extends Construct {
         ],
         [
           new AlarmStatusWidget({
-            alarms: [...this.alarms, ...connectorAlarms(props.connectors, props.evidenceRecorder)],
+            alarms: [...this.alarms, ...ownedAlarms(props)],
             width: 24,
             height: 4,
           }),
@@ -199,7 +201,7 @@ export class Operations extends Construct {
             [failureDepth.with({ label: 'batches given up on' })],
           ),
         ],
-        ...connectorRows(props.connectors, props.evidenceRecorder),
+        ...connectorRows(props),
       ],
     });
   }
@@ -230,11 +232,12 @@ export class Operations extends Construct {
   }
 }
 
-/** The alarms the connectors and the evidence recorder own (they notify on their own). */
-function connectorAlarms(connectors: readonly AppConnector[], recorder: QueuedFunction): Alarm[] {
+/** The alarms the connectors and the queue consumers own (they notify on their own). */
+function ownedAlarms({ connectors, evidenceRecorder, groupSweeper }: OperationsProps): Alarm[] {
   return [
     ...connectors.flatMap((connector) => [connector.failureRateAlarm, connector.consumer.deadLetterAlarm]),
-    recorder.deadLetterAlarm,
+    evidenceRecorder.deadLetterAlarm,
+    groupSweeper.deadLetterAlarm,
   ];
 }
 
@@ -242,10 +245,10 @@ function connectorAlarms(connectors: readonly AppConnector[], recorder: QueuedFu
  * The end of the pipeline, per application: what was revoked, what failed, how long leavers wait
  * in each queue, and what ended in a DLQ; then the evidence recorder.
  */
-function connectorRows(connectors: readonly AppConnector[], recorder: QueuedFunction) {
+function connectorRows({ connectors, evidenceRecorder: recorder, groupSweeper }: OperationsProps) {
   const perApplication = (metric: (connector: AppConnector) => IMetric) =>
     connectors.map((connector) => metric(connector));
-  const deadLetters = (queued: QueuedFunction, label: string) =>
+  const deadLetters = (queued: QueueConsumer, label: string) =>
     queued.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
       period: fiveMinutes,
       statistic: Stats.MAXIMUM,
@@ -259,6 +262,7 @@ function connectorRows(connectors: readonly AppConnector[], recorder: QueuedFunc
     graph('Dead letters (messages waiting for an operator)', [
       ...connectors.map((connector) => deadLetters(connector.consumer, connector.application)),
       deadLetters(recorder, 'evidence recorder'),
+      deadLetters(groupSweeper, 'group sweeper'),
     ]),
     new TextWidget({
       markdown:

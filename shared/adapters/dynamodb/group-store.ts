@@ -8,6 +8,7 @@ import {
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import type {
+  GroupDeletion,
   GroupPage,
   GroupRef,
   GroupStore,
@@ -22,7 +23,7 @@ import type { IndexLookup } from '../../scim/filter/index.ts';
 import type { ScimResource } from '../../scim/resource.ts';
 import { keys } from '../../store/keys.ts';
 import { batchGet } from './batch.ts';
-import { deleteGroup } from './group-delete.ts';
+import { deleteGroup, resumeGroupDelete } from './group-delete.ts';
 import { displayNameOf, fromGroupItem } from './group-item.ts';
 import { groupCreation, groupReplacement, versionOf } from './group-writes.ts';
 import { queryPositionedPage } from './key-page.ts';
@@ -93,7 +94,7 @@ export class DynamoGroupStore implements GroupStore {
       // A user vanished after the group and its first members were written: a create that fails
       // leaves nothing behind (its events say created, then deleted, which is what happened).
       const created = await this.get(directoryId, group.id);
-      if (created) await deleteGroup(this.table, directoryId, created, group.now, actor);
+      if (created) await deleteGroup(this.table, directoryId, created, { now: group.now, actor });
     }
     throw this.failure(result, group.resource, () =>
       result.written.transactions > 0
@@ -177,8 +178,22 @@ export class DynamoGroupStore implements GroupStore {
     return next;
   }
 
-  async delete(directoryId: string, current: StoredGroup, now: string, actor: Actor): Promise<void> {
-    await deleteGroup(this.table, directoryId, current, now, actor);
+  async delete(
+    directoryId: string,
+    current: StoredGroup,
+    now: string,
+    actor: Actor,
+    options: { deadline?: number } = {},
+  ): Promise<GroupDeletion> {
+    return deleteGroup(this.table, directoryId, current, { now, actor }, options.deadline);
+  }
+
+  async resumeDelete(
+    directoryId: string,
+    groupId: string,
+    options: { deadline?: number } = {},
+  ): Promise<GroupDeletion | 'notDeleting'> {
+    return resumeGroupDelete(this.table, directoryId, groupId, options.deadline);
   }
 
   async lookup(directoryId: string, lookup: IndexLookup): Promise<StoredGroup[]> {

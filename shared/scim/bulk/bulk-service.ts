@@ -99,7 +99,7 @@ export class BulkService {
     await schedule(plan, this.concurrency, {
       stop: () => errors >= failOnErrors || outOfTime(),
       perform: async (planned) => {
-        const outcome = await this.perform(ctx, planned, (bulkId) => {
+        const outcome = await this.perform(ctx, planned, runOptions.deadline, (bulkId) => {
           const creator = creators.get(bulkId);
           return creator === undefined ? undefined : { index: creator, outcome: outcomes[creator] };
         });
@@ -122,6 +122,7 @@ export class BulkService {
   private async perform(
     ctx: ScimRequestContext,
     planned: PlannedOperation,
+    deadline: number | undefined,
     creatorOf: (bulkId: string) => { index: number; outcome: Outcome | undefined } | undefined,
   ): Promise<Outcome> {
     const { operation } = planned;
@@ -136,7 +137,7 @@ export class BulkService {
       const id = target === undefined ? undefined : 'id' in target ? target.id : ids.get(target.bulkId);
       if (id !== undefined) location = `${ctx.baseUrl}${operation.endpoint}/${id}`;
       const data = planned.references.length > 0 ? resolveBulkIds(operation.data, ids) : operation.data;
-      return await this.write(ctx, endpoint, operation, id ?? '', data, location);
+      return await this.write(ctx, endpoint, operation, { id: id ?? '', data, location, deadline });
     } catch (error) {
       if (!(error instanceof ScimError)) this.options.onUnexpectedError?.(error, operation);
       const scimError =
@@ -151,10 +152,9 @@ export class BulkService {
     ctx: ScimRequestContext,
     endpoint: BulkEndpoint,
     operation: BulkOperation,
-    id: string,
-    data: unknown,
-    location: string | undefined,
+    target: { id: string; data: unknown; location: string | undefined; deadline: number | undefined },
   ): Promise<Outcome> {
+    const { id, data, location, deadline } = target;
     const preconditions = operation.version === undefined ? {} : { ifMatch: operation.version };
     const done = (status: number, etag?: string, at = location): Outcome => ({
       response: {
@@ -181,7 +181,7 @@ export class BulkService {
         return done(resource ? 200 : 204, etag);
       }
       case 'DELETE':
-        await endpoint.delete(ctx, id, preconditions);
+        await endpoint.delete(ctx, id, preconditions, deadline === undefined ? {} : { deadline });
         return done(204);
     }
   }

@@ -43,7 +43,16 @@ export interface BulkEndpoint {
     preconditions: Preconditions,
     projection: Projection,
   ): Promise<BulkPatchResult>;
-  delete(ctx: ScimRequestContext, id: string, preconditions: Preconditions): Promise<void>;
+  /**
+   * `deadline` is the Bulk request's (milliseconds since the epoch): a group delete that cannot
+   * finish by then hands the rest to the background, as its single request does.
+   */
+  delete(
+    ctx: ScimRequestContext,
+    id: string,
+    preconditions: Preconditions,
+    options?: { deadline?: number },
+  ): Promise<void>;
 }
 
 /** The endpoints a Bulk request may address, keyed by path: `/Users`, `/Groups`. */

@@ -1,6 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { CursorKeySource } from '../../ports/cursor-key.ts';
-import type { GroupStore, MembershipDelta, StoredGroup } from '../../ports/group-store.ts';
+import type { GroupDeletionQueue } from '../../ports/group-deletion-queue.ts';
+import type { GroupDeletion, GroupStore, MembershipDelta, StoredGroup } from '../../ports/group-store.ts';
 import { VersionConflict } from '../../ports/user-store.ts';
 import { coerceResource } from '../coerce.ts';
 import { mapConcurrently, READ_CONCURRENCY } from '../concurrency.ts';
@@ -40,7 +41,23 @@ export interface GroupServiceOptions {
   readonly maxMembersReturned?: number;
   /** The key that signs list cursors (RFC 9865); a random per-process key when absent. */
   readonly cursorKey?: CursorKeySource;
+  /**
+   * Where a DELETE that runs out of time hands the rest of its work (docs/groups.md). Without
+   * one, such a DELETE answers 503 and its retry carries on.
+   */
+  readonly deletions?: GroupDeletionQueue;
 }
+
+export interface GroupDeleteOptions {
+  /**
+   * When the request must stop removing memberships (milliseconds since the epoch). A delete not
+   * finished by then is handed to the background and answered as done.
+   */
+  readonly deadline?: number;
+}
+
+/** How long an IdP should wait before sending again a DELETE whose hand-off failed. */
+const HAND_OFF_RETRY_AFTER_SECONDS = 30;
 
 /** The largest serialised group (without its members, which are stored one item each). */
 export const MAX_GROUP_BYTES = 100 * 1024;
@@ -60,6 +77,7 @@ export class GroupService {
   private readonly maxFilterScan: number;
   private readonly conflictRetries: number;
   private readonly maxMembersReturned: number;
+  private readonly deletions: GroupDeletionQueue | undefined;
   private readonly lists: ListEngine;
 
   constructor(
@@ -71,6 +89,7 @@ export class GroupService {
     this.maxFilterScan = options.maxFilterScan ?? 25_000;
     this.conflictRetries = options.conflictRetries ?? 5;
     this.maxMembersReturned = options.maxMembersReturned ?? MAX_MEMBERS_RETURNED;
+    this.deletions = options.deletions;
     this.lists = new ListEngine({
       clock: this.clock,
       maxScan: this.maxFilterScan,
@@ -154,19 +173,65 @@ export class GroupService {
     return returning ? { etag, resource: await this.represent(ctx, stored, returning) } : { etag };
   }
 
-  /** DELETE. A group left half-deleted (its memberships being removed) is finished by a repeated DELETE. */
-  async delete(ctx: ScimRequestContext, id: string, preconditions: Preconditions = {}): Promise<void> {
+  /**
+   * DELETE. From the mark on, the group is gone for every reader (404, left out of lists,
+   * filters and users' `groups`) and its displayName is free. A group too large to sweep before
+   * `deadline` is handed to the background and answered as deleted, as RFC 7644 §3.6 allows; if
+   * that hand-off fails, 503 with Retry-After: the group stays marked and the retried DELETE
+   * carries on from where this one stopped. A DELETE of a group being deleted carries on too.
+   */
+  async delete(
+    ctx: ScimRequestContext,
+    id: string,
+    preconditions: Preconditions = {},
+    options: GroupDeleteOptions = {},
+  ): Promise<void> {
     for (let attempt = 0; ; attempt++) {
       const current = await this.store.get(ctx.directoryId, id);
       if (!current) throw notFound(id);
       checkPreconditions('write', etagOf(current.version), preconditions);
+      let deletion: GroupDeletion;
       try {
-        await this.store.delete(ctx.directoryId, current, this.clock().toISOString(), ctx.actor);
-        return;
+        deletion = await this.store.delete(
+          ctx.directoryId,
+          current,
+          this.clock().toISOString(),
+          ctx.actor,
+          options,
+        );
       } catch (error) {
         if (!(error instanceof VersionConflict)) throw error;
         if (preconditions.ifMatch !== undefined || attempt >= this.conflictRetries) throw conflictError();
+        continue;
       }
+      if (deletion === 'unfinished') await this.handOff(ctx.directoryId, id);
+      return;
+    }
+  }
+
+  /**
+   * The background side of a DELETE that was handed off: carries on removing the group's
+   * memberships until `deadline`, then removes the group and writes its tombstone (with the time
+   * and actor of the DELETE). `unfinished` when the deadline came first (progress is kept);
+   * `deleted` also when someone else finished it; `notDeleting` when no DELETE marked the group
+   * (a live group is never deleted on a message's word).
+   */
+  finishDelete(
+    directoryId: string,
+    groupId: string,
+    options: GroupDeleteOptions = {},
+  ): Promise<GroupDeletion | 'notDeleting'> {
+    return this.store.resumeDelete(directoryId, groupId, options);
+  }
+
+  /** Queues the rest of a delete; a delete that cannot be queued must be retried, so 503. */
+  private async handOff(directoryId: string, groupId: string): Promise<void> {
+    const retry = `Group ${groupId} is gone for every reader, but removing its memberships did not finish and could not be queued. Send the DELETE again to carry on.`;
+    if (!this.deletions) throw ScimError.unavailable(retry, HAND_OFF_RETRY_AFTER_SECONDS);
+    try {
+      await this.deletions.enqueue({ directoryId, groupId });
+    } catch (error) {
+      throw ScimError.unavailable(retry, HAND_OFF_RETRY_AFTER_SECONDS, error);
     }
   }
 

@@ -18,7 +18,8 @@ const MEMBER_SLICE = 1_000;
  * A user's side of group membership. Memberships are stored with the groups, so the readOnly
  * `groups` attribute is read from them (one query per user, skipped when the projection leaves
  * `groups` out) and `groups.value` filters are answered from a group's member slices rather than
- * by examining users.
+ * by examining users. A group being deleted has no members for either, though its membership
+ * items are still being removed.
  */
 export class UserGroups {
   constructor(
@@ -74,7 +75,11 @@ export class UserGroups {
    * can be paged (page n reads n pages of ids, never the users before it).
    */
   async listMembers(ctx: ScimRequestContext, groupId: string, query: ListQuery): Promise<ListResponse> {
-    const totalResults = await this.groups.memberCount(ctx.directoryId, groupId);
+    const [live, count] = await Promise.all([
+      this.isLive(ctx.directoryId, groupId),
+      this.groups.memberCount(ctx.directoryId, groupId),
+    ]);
+    const totalResults = live ? count : 0;
     const end = query.startIndex - 1 + query.count;
     if (query.count === 0 || query.startIndex > totalResults)
       return listResponse([], totalResults, query.startIndex);
@@ -96,6 +101,7 @@ export class UserGroups {
    * active eq false`): every member is fetched and checked, so at most `max` of them.
    */
   async membersOf(directoryId: string, groupId: string, max: number): Promise<StoredUser[]> {
+    if (!(await this.isLive(directoryId, groupId))) return [];
     const ids = await this.memberIds(directoryId, groupId, max + 1);
     if (ids.length > max) {
       throw ScimError.badRequest(
@@ -116,9 +122,9 @@ export class UserGroups {
     const groupIds = idsComparedWith(filter, 'groups');
     return async (candidates) => {
       const userIds = candidates.map((user) => user.id);
-      const members = await mapConcurrently(groupIds, READ_CONCURRENCY, (groupId) =>
-        groupId === '' || userIds.length === 0
-          ? Promise.resolve(new Set<string>())
+      const members = await mapConcurrently(groupIds, READ_CONCURRENCY, async (groupId) =>
+        groupId === '' || userIds.length === 0 || !(await this.isLive(ctx.directoryId, groupId))
+          ? new Set<string>()
           : this.groups.membersAmong(ctx.directoryId, groupId, userIds),
       );
       return candidates.filter((user) => {
@@ -128,6 +134,15 @@ export class UserGroups {
         return matchesFilter(filter, toScimUser(ctx, user, groups));
       });
     };
+  }
+
+  /**
+   * Whether the group exists and is not being deleted: a group whose delete is sweeping its
+   * memberships (in the background, for a large one) still has membership items, but no members.
+   */
+  private async isLive(directoryId: string, groupId: string): Promise<boolean> {
+    const group = await this.groups.get(directoryId, groupId);
+    return group !== undefined && !group.deleting;
   }
 
   /** Member ids from the start, until `wanted` of them or the end of the group. */

@@ -129,6 +129,18 @@ describe('BulkService', () => {
     });
   });
 
+  it('gives a DELETE its deadline, so that a group too large for the request is finished in the background', async () => {
+    const calls: EndpointCall[] = [];
+    const bulk = new BulkService({ '/Groups': new FakeEndpoint(calls) }, { clock: () => 0 });
+    const response = await bulk.run(
+      ctx,
+      { Operations: [{ method: 'DELETE', path: '/Groups/g1' }] },
+      { deadline: 24_000 },
+    );
+    expect(calls).toEqual([{ method: 'delete', id: 'g1', deadline: 24_000 }]);
+    expect(response.Operations.map(({ status }) => status)).toEqual(['204']);
+  });
+
   it('answers an outage in one operation with a fixed 500 entry, reports it, and goes on', async () => {
     const reported: number[] = [];
     const bulk = new BulkService(

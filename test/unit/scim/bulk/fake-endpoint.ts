@@ -13,6 +13,8 @@ export interface EndpointCall {
   readonly ifMatch?: string;
   /** The attributes Bulk asked to be returned. */
   readonly attributes?: readonly string[];
+  /** The deadline Bulk gave a DELETE. */
+  readonly deadline?: number;
 }
 
 /**
@@ -55,8 +57,14 @@ export class FakeEndpoint implements BulkEndpoint {
     return isObject(body) && body.noContent === true ? { etag: written.etag } : written;
   }
 
-  async delete(_ctx: unknown, id: string, preconditions: { ifMatch?: string }): Promise<void> {
-    await this.enter({ method: 'delete', id, ...ifMatch(preconditions) });
+  async delete(
+    _ctx: unknown,
+    id: string,
+    preconditions: { ifMatch?: string },
+    options: { deadline?: number } = {},
+  ): Promise<void> {
+    const deadline = options.deadline === undefined ? {} : { deadline: options.deadline };
+    await this.enter({ method: 'delete', id, ...ifMatch(preconditions), ...deadline });
   }
 
   private async enter(call: EndpointCall): Promise<void> {

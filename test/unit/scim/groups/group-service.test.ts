@@ -1,4 +1,8 @@
 import { beforeEach, describe, expect, it } from 'vitest';
+import type {
+  GroupDeletionQueue,
+  GroupDeletionRequest,
+} from '../../../../shared/ports/group-deletion-queue.ts';
 import type { StoredUser } from '../../../../shared/ports/user-store.ts';
 import { ScimError } from '../../../../shared/scim/errors.ts';
 import { GroupService } from '../../../../shared/scim/groups/group-service.ts';
@@ -442,5 +446,70 @@ describe('delete', () => {
   it('refuses a stale If-Match with 412', async () => {
     const id = String((await service.create(ctx, { displayName: 'G' })).resource.id);
     expect((await refusal(service.delete(ctx, id, { ifMatch: 'W/"9"' }))).status).toBe(412);
+  });
+});
+
+describe('delete that runs out of time', () => {
+  /** A hand-off queue recording what it was given, or failing as SQS might. */
+  function deletionQueue(failing = false) {
+    const handedOff: GroupDeletionRequest[] = [];
+    const queue: GroupDeletionQueue = {
+      enqueue: async (request) => {
+        if (failing) throw new Error('SQS is unreachable');
+        handedOff.push(request);
+      },
+    };
+    return { queue, handedOff };
+  }
+  const past = () => ({ deadline: Date.now() - 1 });
+
+  async function groupWithMembers(): Promise<string> {
+    const body = { displayName: 'Everyone', members: [{ value: 'u1' }, { value: 'u2' }] };
+    return String((await service.create(ctx, body)).resource.id);
+  }
+
+  it('hands the rest to the background and answers as deleted: the group is gone for every read', async () => {
+    const { queue, handedOff } = deletionQueue();
+    service = new GroupService(directory.groups, { deletions: queue });
+    const id = await groupWithMembers();
+    await service.delete(ctx, id, {}, past());
+    expect(handedOff).toEqual([{ directoryId: 'd1', groupId: id }]);
+    expect((await refusal(service.get(ctx, id, {}))).status).toBe(404);
+    expect((await service.list(ctx, { startIndex: 1, count: 10 })).totalResults).toBe(0);
+    expect(await directory.groups.groupsOf('d1', 'u1')).toEqual([]);
+
+    expect(await service.finishDelete('d1', id)).toBe('deleted');
+    expect(await directory.groups.get('d1', id)).toBeUndefined();
+    // A message delivered twice, or after the IdP's repeated DELETE finished the job, is done.
+    expect(await service.finishDelete('d1', id)).toBe('deleted');
+  });
+
+  it('answers 503 with Retry-After when the hand-off fails, and the retried DELETE carries on', async () => {
+    service = new GroupService(directory.groups, { deletions: deletionQueue(true).queue });
+    const id = await groupWithMembers();
+    const error = await refusal(service.delete(ctx, id, {}, past()));
+    expect(error.status).toBe(503);
+    expect(error.headers['Retry-After']).toMatch(/^\d+$/);
+    expect(error.toJSON()).toMatchObject({ status: '503', detail: expect.stringContaining('DELETE again') });
+    // Nothing is lost: the group stays marked, gone for reads, until a retry finishes it.
+    expect(await directory.groups.get('d1', id)).toMatchObject({ deleting: true });
+    expect((await refusal(service.get(ctx, id, {}))).status).toBe(404);
+
+    const { queue, handedOff } = deletionQueue();
+    service = new GroupService(directory.groups, { deletions: queue });
+    await service.delete(ctx, id);
+    expect(handedOff).toEqual([]);
+    expect(await directory.groups.get('d1', id)).toBeUndefined();
+  });
+
+  it('answers 503 when no background is configured, rather than running past the deadline', async () => {
+    const id = await groupWithMembers();
+    expect((await refusal(service.delete(ctx, id, {}, past()))).status).toBe(503);
+  });
+
+  it('never deletes a live group on a message’s word', async () => {
+    const id = await groupWithMembers();
+    expect(await service.finishDelete('d1', id)).toBe('notDeleting');
+    expect(await full(id)).toMatchObject({ displayName: 'Everyone' });
   });
 });

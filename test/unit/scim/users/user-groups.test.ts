@@ -217,3 +217,23 @@ describe('a user whose delete is under way', () => {
     ).toEqual(new Set());
   });
 });
+
+describe('a group whose delete is under way', () => {
+  it('is in no user’s groups and matches no groups.value filter, while its memberships are removed', async () => {
+    const id = groupIds.Engineering as string;
+    directory.groups.markDeleting('d1', id);
+    const result = await users.get(ctx, ids.bob as string, {});
+    expect('resource' in result && result.resource.groups).toEqual([
+      expect.objectContaining({ value: groupIds.Admins }),
+    ]);
+    for (const filter of [
+      `groups.value eq "${id}"`,
+      `groups.value eq "${id}" and active eq true`,
+      `userName eq "ada" and groups[value eq "${id}"]`,
+      `groups.value eq "${id}" or groups.value eq "${groupIds.Admins}"`,
+    ]) {
+      const found = await users.list(ctx, { startIndex: 1, count: 10, filter });
+      expect(userNames(found), filter).toEqual(filter.includes(' or ') ? ['bob'] : []);
+    }
+  });
+});
