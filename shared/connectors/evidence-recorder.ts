@@ -63,6 +63,15 @@ export async function recordLifecycleEvent(
       return plan.id;
     }),
   );
+  // Only now may the evidence call this leaving complete: a crash before this line leaves it
+  // incomplete, and the redelivered event writes the expectations and this mark.
+  await updateLeaver(event, deps, (current) =>
+    current &&
+    current.leftSequence === leaver.leftSequence &&
+    (current.expectationsRecordedFor ?? 0) < leaver.leftSequence
+      ? { ...current, expectationsRecordedFor: leaver.leftSequence, version: current.version + 1 }
+      : current,
+  );
   return expected.filter((id): id is string => id !== undefined);
 }
 

@@ -107,7 +107,10 @@ export class EvidenceService {
       leftAt: leaver.leftAt,
       state: returned ? 'returned' : 'left',
       ...(leaver.reactivatedAt && returned ? { reactivatedAt: leaver.reactivatedAt } : {}),
-      complete: evidence.every((app) => !app.expected || app.done),
+      // Not before the recorder has written which applications must act for this leaving.
+      complete:
+        (leaver.expectationsRecordedFor ?? 0) >= leaver.leftSequence &&
+        evidence.every((app) => !app.expected || app.done),
       applications: evidence,
     };
   }

@@ -101,6 +101,12 @@ export interface LeaverRecord {
   readonly returnedSequence: number;
   /** When the recorder first saw this user leave. */
   readonly recordedAt: string;
+  /**
+   * The `leftSequence` for which every application expected to act has been written. The record
+   * is written first and the expectations after it, so until this reaches `leftSequence` nobody
+   * can yet say which applications must act: the leaving cannot be complete.
+   */
+  readonly expectationsRecordedFor?: number;
   readonly version: number;
 }
 

@@ -97,7 +97,32 @@ describe('evidence of a leaver', () => {
       ['acme-chat', 'pending', true],
       ['payroll', 'pending', true],
     ]);
-    expect((await ledger.leaver('default', 'ada'))?.version).toBe(1);
+    // Written once, then marked once its expectations were written; the redelivery changed nothing.
+    expect((await ledger.leaver('default', 'ada'))?.version).toBe(2);
+  });
+
+  it('never calls a leaving complete before the applications expected to act are written', async () => {
+    const left = userEvent('user.deactivated', {
+      userId: 'grace',
+      userName: 'grace@example.com',
+      sequence: 2,
+    });
+    // The recorder dies after the leaver record, before any expectation (a timeout, a throttle).
+    const dying = Object.create(ledger, {
+      putApplication: { value: async () => Promise.reject(new Error('function timed out')) },
+    }) as DynamoRevocationLedger;
+    await expect(recordLifecycleEvent(left, plans, { ledger: dying, groups })).rejects.toThrow('timed out');
+    const halfway = await evidence.leaver('default', 'grace');
+    expect(halfway?.applications).toEqual([]);
+    expect(halfway?.complete).toBe(false);
+    expect(
+      (await evidence.report('default', '2000-01-01')).leavers.find((l) => l.user.userId === 'grace'),
+    ).toMatchObject({
+      complete: false,
+    });
+    // The queue redelivers the event: the expectations and the mark are written.
+    expect(await record(left)).toEqual(['acme-chat', 'payroll']);
+    expect((await ledger.leaver('default', 'grace'))?.expectationsRecordedFor).toBe(2);
   });
 
   it('turns complete once every application revoked or an operator confirmed the manual task', async () => {
