@@ -13,10 +13,14 @@ export const groupSweeperFunction = {
   description: 'Group sweeper: finishes in the background the deletes of groups too large for a request',
 } as const;
 
-const groupDeletionMessage = z.strictObject({
-  directoryId: z.string().regex(DIRECTORY_ID),
-  groupId: z.string().min(1),
-});
+// Built on first read, not at import: the groups and Bulk functions only write messages, and a
+// schema built at module scope would bundle zod (over 400 KB) into them.
+let groupDeletionMessage: z.ZodType<GroupDeletionRequest> | undefined;
+const messageSchema = () =>
+  (groupDeletionMessage ??= z.strictObject({
+    directoryId: z.string().regex(DIRECTORY_ID),
+    groupId: z.string().min(1),
+  }));
 
 /** The SQS message body of a hand-off. */
 export function groupDeletionMessageOf(request: GroupDeletionRequest): string {
@@ -38,7 +42,7 @@ export function readGroupDeletionMessage(
   } catch {
     return { ok: false, error: 'The message body is not JSON.' };
   }
-  const parsed = groupDeletionMessage.safeParse(json);
+  const parsed = messageSchema().safeParse(json);
   return parsed.success
     ? { ok: true, request: parsed.data }
     : { ok: false, error: `Not a group deletion: ${z.prettifyError(parsed.error)}` };
