@@ -33,7 +33,7 @@ const deployed: Record<string, string> = {
 const notDeployed: Record<string, string> = {
   'users + Powertools Tracer (not deployed)': 'bench/fixtures/users-with-tracer.ts',
 };
-const RUNS = Number(process.env.BENCH_INIT_RUNS ?? 15);
+const RUNS = Number(process.env.BENCH_INIT_RUNS ?? 25);
 // What the functions read at module scope; no call is made during initialisation.
 const env = {
   ...process.env,
@@ -81,33 +81,31 @@ async function bundle(entry: string, outdir: string, external: boolean): Promise
   return outfile;
 }
 
-/** Median milliseconds for a new Node process to import the module (process start excluded). */
-function initMs(file: string, cwd: string, nodeOptions: string[] = []): number {
+/** Milliseconds for a new Node process to import the module (process start excluded). */
+function initOnce(file: string, cwd: string, nodeOptions: string[] = []): number {
   const script = `const t = performance.now(); await import(${JSON.stringify(file)}); console.log(performance.now() - t);`;
-  const run = () => {
-    try {
-      return execFileSync(process.execPath, [...nodeOptions, '--input-type=module', '-e', script], {
-        cwd,
-        env,
-        encoding: 'utf8',
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-    } catch (error) {
-      // The minified line of a bundle is megabytes long: keep the message, not the line.
-      const stderr = String((error as { stderr?: string }).stderr ?? '');
-      throw new Error(
-        `${file} failed to initialise: ${stderr
-          .split('\n')
-          .filter((line) => line.length < 400)
-          .join('\n')}`,
-      );
-    }
-  };
-  const samples = Array.from({ length: RUNS }, () => Number(run().trim().split('\n').at(-1))).sort(
-    (a, b) => a - b,
-  );
-  return samples[Math.floor(samples.length / 2)] ?? Number.NaN;
+  try {
+    const printed = execFileSync(process.execPath, [...nodeOptions, '--input-type=module', '-e', script], {
+      cwd,
+      env,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    return Number(printed.trim().split('\n').at(-1));
+  } catch (error) {
+    // The minified line of a bundle is megabytes long: keep the message, not the line.
+    const stderr = String((error as { stderr?: string }).stderr ?? '');
+    throw new Error(
+      `${file} failed to initialise: ${stderr
+        .split('\n')
+        .filter((line) => line.length < 400)
+        .join('\n')}`,
+    );
+  }
 }
+
+const median = (samples: number[]) =>
+  [...samples].sort((a, b) => a - b)[Math.floor(samples.length / 2)] ?? Number.NaN;
 
 const kb = (file: string) => `${(statSync(file).size / 1024).toFixed(0)} KB`;
 const ms = (value: number) => `${value.toFixed(0)} ms`;
@@ -119,9 +117,17 @@ async function measure(name: string, entry: string): Promise<string> {
   try {
     const bundled = await bundle(entry, bundledDir, false);
     const external = await bundle(entry, externalDir, true);
-    const plain = initMs(bundled, bundledDir);
-    const withMaps = initMs(bundled, bundledDir, ['--enable-source-maps']);
-    const externalInit = initMs(external, externalDir);
+    // The three variants take turns, run after run, so that a slow spell of a shared machine
+    // weighs on all of them alike rather than on whichever was measured then.
+    const samples = { plain: [] as number[], withMaps: [] as number[], external: [] as number[] };
+    for (let run = 0; run < RUNS; run++) {
+      samples.plain.push(initOnce(bundled, bundledDir));
+      samples.withMaps.push(initOnce(bundled, bundledDir, ['--enable-source-maps']));
+      samples.external.push(initOnce(external, externalDir));
+    }
+    const plain = median(samples.plain);
+    const withMaps = median(samples.withMaps);
+    const externalInit = median(samples.external);
     return `| ${name} | ${kb(bundled)} | ${kb(`${bundled}.map`)} | ${ms(plain)} | ${ms(withMaps)} | ${kb(external)} + node_modules | ${ms(externalInit)} | ${(externalInit / plain).toFixed(1)}× |`;
   } finally {
     rmSync(bundledDir, { recursive: true, force: true });
@@ -139,7 +145,7 @@ const report = `# Function bundles
 
 \`npx tsx bench/bundles.ts\` on ${cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${cpus().length} cores, Node ${process.version}, ${new Date().toISOString()}.
 esbuild settings as deployed (ESM, minified, target node22, AWS SDK bundled, source map without sources content).
-Init is the median of ${RUNS} fresh Node processes importing the module, which builds its SDK clients at module scope as in
+Init is the median of ${RUNS} fresh Node processes importing the module (the variants of a row take turns), which builds its SDK clients at module scope as in
 Lambda (process start itself excluded). "As deployed" adds \`--enable-source-maps\` with the map beside the bundle, as the
 functions run. Lambda's own figures differ (arm64, its file system, its CPU share at the configured memory); compare the ratios.
 
