@@ -65,24 +65,33 @@ export async function recordLifecycleEvent(
   );
   // Only now may the evidence call this leaving complete: a crash before this line leaves it
   // incomplete, and the redelivered event writes the expectations and this mark.
-  await updateLeaver(event, deps, (current) =>
-    current &&
-    current.leftSequence === leaver.leftSequence &&
-    (current.expectationsRecordedFor ?? 0) < leaver.leftSequence
-      ? { ...current, expectationsRecordedFor: leaver.leftSequence, version: current.version + 1 }
-      : current,
+  await updateLeaver(
+    event,
+    deps,
+    (current) =>
+      current &&
+      current.leftSequence === leaver.leftSequence &&
+      (current.expectationsRecordedFor ?? 0) < leaver.leftSequence
+        ? { ...current, expectationsRecordedFor: leaver.leftSequence, version: current.version + 1 }
+        : current,
+    // Just written or read: the write is tried on it, and only a concurrent writer costs a re-read.
+    leaver,
   );
   return expected.filter((id): id is string => id !== undefined);
 }
 
-/** Reads the leaver record, applies `change`, writes it back on the version read; re-reads on a conflict. */
+/**
+ * Reads the leaver record (or starts from `known`), applies `change`, writes it back on the
+ * version read; re-reads on a conflict.
+ */
 async function updateLeaver(
   event: UserEvent,
   deps: RecorderDependencies,
   change: (current: LeaverRecord | undefined) => LeaverRecord | undefined,
+  known?: LeaverRecord,
 ): Promise<LeaverRecord | undefined> {
   for (let round = 0; round < MAX_ROUNDS; round++) {
-    const current = await deps.ledger.leaver(event.directoryId, event.user.id);
+    const current = round === 0 && known ? known : await deps.ledger.leaver(event.directoryId, event.user.id);
     const next = change(current);
     // Unchanged: the index entries were written before the record (see putLeaver), so nothing is missing.
     if (!next || next === current) return current;

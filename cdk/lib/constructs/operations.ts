@@ -246,8 +246,6 @@ function ownedAlarms({ connectors, evidenceRecorder, groupSweeper }: OperationsP
  * in each queue, and what ended in a DLQ; then the evidence recorder.
  */
 function connectorRows({ connectors, evidenceRecorder: recorder, groupSweeper }: OperationsProps) {
-  const perApplication = (metric: (connector: AppConnector) => IMetric) =>
-    connectors.map((connector) => metric(connector));
   const deadLetters = (queued: QueueConsumer, label: string) =>
     queued.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
       period: fiveMinutes,
@@ -289,19 +287,19 @@ function connectorRows({ connectors, evidenceRecorder: recorder, groupSweeper }:
     [
       graph(
         'Connectors: access revoked',
-        perApplication((connector) =>
+        connectors.map((connector) =>
           connector.metric(connectorMetrics.revocations).with({ label: connector.application }),
         ),
       ),
       graph(
         'Connectors: failed vendor calls',
-        perApplication((connector) =>
+        connectors.map((connector) =>
           connector.metric(connectorMetrics.failures).with({ label: connector.application }),
         ),
       ),
       graph(
         'Connectors: oldest event waiting (s)',
-        perApplication((connector) =>
+        connectors.map((connector) =>
           connector.consumer.queue.metricApproximateAgeOfOldestMessage({
             period: fiveMinutes,
             statistic: Stats.MAXIMUM,

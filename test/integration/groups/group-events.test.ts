@@ -1,11 +1,10 @@
-import { Logger } from '@aws-lambda-powertools/logger';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalEventBus } from '../../../local/event-bus.ts';
-import { type StreamPoller, startStreamPoller } from '../../../local/stream-poller.ts';
+import type { StreamPoller } from '../../../local/stream-poller.ts';
 import { eventPatterns } from '../../../shared/events/patterns.ts';
-import { createRelayHandler } from '../../../shared/events/relay.ts';
 import { useDynamoTable } from '../../support/dynamo.ts';
 import { collectEvents, type EventCollector } from '../../support/event-collector.ts';
+import { relayStreamToBus } from '../../support/stream-relay.ts';
 import {
   actor,
   createGroup,
@@ -31,15 +30,7 @@ describe('group lifecycle events', { timeout: 60_000 }, () => {
   let membership: EventCollector;
 
   beforeAll(async () => {
-    poller = await startStreamPoller({
-      endpoint: table.endpoint,
-      tableName: table.tableName,
-      startFrom: 'TRIM_HORIZON',
-      handler: createRelayHandler({
-        publisher: bus,
-        logger: new Logger({ serviceName: 'event-relay', logLevel: 'ERROR' }),
-      }),
-    });
+    poller = await relayStreamToBus(table, bus);
     all = collectEvents(bus);
     membership = collectEvents(bus, eventPatterns.groupMembership);
   });

@@ -1,16 +1,14 @@
-import { Logger } from '@aws-lambda-powertools/logger';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalEventBus } from '../../../local/event-bus.ts';
-import { type StreamPoller, startStreamPoller } from '../../../local/stream-poller.ts';
+import type { StreamPoller } from '../../../local/stream-poller.ts';
 import { batchPut, inParallel } from '../../../shared/adapters/dynamodb/batch.ts';
 import { memberCounterItems, memberItems } from '../../../shared/adapters/dynamodb/group-item.ts';
 import { SqsGroupDeletionQueue } from '../../../shared/adapters/sqs/group-deletion-queue.ts';
 import { createGroupSweeperHandler, SWEEPER_RESERVE_MS } from '../../../shared/background/group-sweeper.ts';
 import { groupDeletionMessageOf } from '../../../shared/contracts/group-deletion.ts';
-import { createRelayHandler } from '../../../shared/events/relay.ts';
 import type { GroupDeletionQueue, GroupDeletionRequest } from '../../../shared/ports/group-deletion-queue.ts';
 import type { Actor } from '../../../shared/ports/user-store.ts';
 import { GroupService } from '../../../shared/scim/groups/group-service.ts';
@@ -19,6 +17,7 @@ import { type ScimRequestContext, UserService } from '../../../shared/scim/users
 import { keys } from '../../../shared/store/keys.ts';
 import { useDynamoTable } from '../../support/dynamo.ts';
 import { collectEvents, type EventCollector } from '../../support/event-collector.ts';
+import { relayStreamToBus } from '../../support/stream-relay.ts';
 import {
   actor,
   allMembers,
@@ -57,15 +56,7 @@ describe('group deletes finished in the background', { timeout: 120_000 }, () =>
   const sweep = createGroupSweeperHandler({ groups, queue, log: quiet });
 
   beforeAll(async () => {
-    poller = await startStreamPoller({
-      endpoint: table.endpoint,
-      tableName: table.tableName,
-      startFrom: 'TRIM_HORIZON',
-      handler: createRelayHandler({
-        publisher: bus,
-        logger: new Logger({ serviceName: 'event-relay', logLevel: 'ERROR' }),
-      }),
-    });
+    poller = await relayStreamToBus(table, bus);
     events = collectEvents(bus);
   });
   afterAll(async () => {
