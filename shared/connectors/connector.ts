@@ -34,8 +34,23 @@ export type OutcomeStatus =
   | 'failed_retryable'
   | 'failed_permanent';
 
+/**
+ * A way into an application that a revocation can close: the next `login` (local password or SSO),
+ * live `sessions`, `apiTokens` (API tokens, personal access tokens, OAuth grants) and the paid
+ * `seat` or licence. The evidence shows, per application, which of them a revocation closed.
+ */
+export type AccessPath = 'login' | 'sessions' | 'apiTokens' | 'seat';
+
+/** Every access path, in the order the evidence lists them. */
+export const ACCESS_PATHS: readonly AccessPath[] = ['login', 'sessions', 'apiTokens', 'seat'];
+
 export interface Outcome {
   readonly status: OutcomeStatus;
+  /**
+   * For revoked: which ways into the application this revocation closed (see {@link AccessPath}).
+   * What it leaves open is the rest, and the connector's docs say why.
+   */
+  readonly closes?: readonly AccessPath[];
   /** A sentence for the evidence: what was done, or why it failed. */
   readonly detail?: string;
   /** The vendor's id of the request or of the account acted on, for the auditor to cross-check. */
