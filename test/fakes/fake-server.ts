@@ -28,6 +28,8 @@ export interface Failure {
   readonly path?: string;
   /** Defaults to the vendor's own error body for the status. */
   readonly body?: unknown;
+  /** More response headers (a vendor's rate-limit headers). */
+  readonly headers?: Record<string, string>;
 }
 
 export interface FakeVendor {
@@ -39,6 +41,8 @@ export interface FakeVendor {
   down(forMs: number, failure?: Failure): void;
   /** Requests answered so far, failures included, oldest first. */
   readonly requests: readonly FakeRequest[];
+  /** What each of `requests` was answered, same order (contract tests validate them). */
+  readonly replies: readonly FakeReply[];
 }
 
 export interface FakeServerOptions {
@@ -56,6 +60,7 @@ export async function startFakeServer(
   options: FakeServerOptions,
 ): Promise<FakeVendor> {
   const requests: FakeRequest[] = [];
+  const replies: FakeReply[] = [];
   let failures: { remaining: number; failure: Failure }[] = [];
   let outage: { until: number; failure: Failure } | undefined;
 
@@ -86,12 +91,16 @@ export async function startFakeServer(
           ? {
               status: failure.status,
               body: failure.body ?? options.errorBody(failure.status),
-              headers: failure.retryAfter !== undefined ? { 'retry-after': String(failure.retryAfter) } : {},
+              headers: {
+                ...(failure.retryAfter !== undefined ? { 'retry-after': String(failure.retryAfter) } : {}),
+                ...failure.headers,
+              },
             }
           : await route(request);
       } catch (error) {
         reply = { status: 500, body: { message: `fake failed: ${(error as Error).message}` } };
       }
+      replies.push(reply);
       const body = reply.body === undefined ? '' : JSON.stringify(reply.body);
       outgoing.writeHead(reply.status, {
         ...(body ? { 'content-type': 'application/json; charset=utf-8' } : {}),
@@ -106,6 +115,7 @@ export async function startFakeServer(
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
+    replies,
     // Idempotent: a test may close a fake early (to make the vendor unreachable) and again in afterEach.
     close: () =>
       new Promise<void>((resolve) => {

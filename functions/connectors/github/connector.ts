@@ -1,27 +1,33 @@
 /**
  * GitHub: a leaver loses their organization membership (REST "Remove organization membership
- * for a user"), which also removes them from every team and cancels a pending invitation.
- * GitHub cannot give a removed membership back (only a new invitation, without the teams), so a
- * returner becomes a manual task. See docs/connectors/github.md.
+ * for a user"), which also removes them from every team and cancels an invitation sent to their
+ * login; invitations sent to one of their email addresses are cancelled too. GitHub cannot give a
+ * removed membership back (only a new invitation, without the teams), so a returner becomes a
+ * manual task. See docs/connectors/github.md.
  */
 
 import { z } from 'zod';
-import { defineConnector, type Outcome, type VendorHttp } from '#connectors/connector.ts';
+import { type AccessPath, defineConnector, type Outcome, type VendorHttp } from '#connectors/connector.ts';
 import { failureOutcome } from '#connectors/outcomes.ts';
 import { bearerToken } from '#connectors/vendor-auth.ts';
 import type { UserSnapshot } from '#events/envelope.ts';
+import { cancelInvitation, type Invitation, pendingInvitations } from './invitations.ts';
+import { APPLICATION, githubLogin } from './login.ts';
+import { rateLimitOutcome } from './rate-limits.ts';
 
 const settings = z.object({
   /** The organization's login, as in https://github.com/{organization}. */
   organization: z.string().min(1),
   /**
    * How the GitHub login is found from the directory user:
-   * - `samlIdentity`: the organization's SAML identity whose NameID is the user's userName
-   *   (then primary email), through GraphQL. Exact; needs SAML SSO on the organization.
+   * - `samlIdentity`: the SAML identity whose NameID is the user's userName (then primary email),
+   *   through GraphQL. Exact; needs SAML SSO on the organization or its enterprise.
    * - `userNameLocalPart`: userName before the "@" (ada.lovelace@example.com → ada.lovelace).
    * - `userName` / `externalId`: the attribute as is, when the IdP sends the GitHub login there.
    */
   login: z.enum(['samlIdentity', 'userNameLocalPart', 'userName', 'externalId']),
+  /** The enterprise's slug, when SAML SSO is configured for the enterprise rather than the organization. */
+  enterprise: z.string().min(1).optional(),
   /** https://api.github.com, or https://HOST/api/v3 for GitHub Enterprise Server. */
   apiBaseUrl: z.url().default('https://api.github.com'),
   apiVersion: z.string().default('2022-11-28'),
@@ -33,7 +39,13 @@ const secrets = z.object({
 });
 
 type Settings = z.infer<typeof settings>;
-const APPLICATION = 'GitHub';
+
+/**
+ * What leaving the organization closes: GitHub checks membership on every request, so the
+ * organization's resources are out of reach through any sign-in, live session, personal access
+ * token, SSH key or OAuth grant, and the organization's seat is free. See docs/connectors/github.md.
+ */
+const MEMBERSHIP_CLOSES: readonly AccessPath[] = ['login', 'sessions', 'apiTokens', 'seat'];
 
 export default defineConnector({
   id: 'github',
@@ -47,8 +59,8 @@ export default defineConnector({
     requestIdHeaders: ['x-github-request-id'],
   }),
   handlers: {
-    'user.deactivated': (event, { http, settings }) => removeMembership(http, settings, event.user),
-    'user.deleted': (event, { http, settings }) => removeMembership(http, settings, event.user),
+    'user.deactivated': (event, { http, settings }) => removeAccess(http, settings, event.user),
+    'user.deleted': (event, { http, settings }) => removeAccess(http, settings, event.user),
     'user.reactivated': async (event, { http, settings }) => {
       const login = await githubLogin(http, settings, event.user);
       const who =
@@ -62,129 +74,67 @@ export default defineConnector({
   },
 });
 
-async function removeMembership(http: VendorHttp, settings: Settings, user: UserSnapshot): Promise<Outcome> {
+async function removeAccess(http: VendorHttp, settings: Settings, user: UserSnapshot): Promise<Outcome> {
   const login = await githubLogin(http, settings, user);
-  if (typeof login !== 'string') return login;
+  // Without a login there may still be an invitation to one of the user's addresses.
+  if (typeof login !== 'string' && login.status !== 'not_found') return login;
   const org = settings.organization;
-  const action = `remove ${login} from the ${org} organization`;
-  const response = await http.request({
-    method: 'DELETE',
-    url: `orgs/${encodeURIComponent(org)}/memberships/${encodeURIComponent(login)}`,
-  });
-  const reference = response.requestId ? { vendorReference: response.requestId } : {};
-  if (response.status === 204) {
-    return { status: 'revoked', detail: `Removed ${login} from the ${org} organization`, ...reference };
-  }
-  if (response.status === 404) {
-    // GitHub also answers 404 for an organization the token cannot see: never let that pass as "no account".
-    const organization = await http.request({ method: 'GET', url: `orgs/${encodeURIComponent(org)}` });
-    if (organization.status === 200) {
-      return {
-        status: 'not_found',
-        detail: `${login} is not a member of the ${org} organization`,
-        ...reference,
-      };
-    }
-    if (organization.status === 404) {
-      return {
-        status: 'failed_permanent',
-        detail: `GitHub: the ${org} organization does not exist or the token cannot see it (404)`,
-        ...reference,
-      };
-    }
-    return failureOutcome(APPLICATION, organization, `read the ${org} organization`);
-  }
-  if (isRateLimited(response)) return failureOutcome(APPLICATION, { ...response, status: 429 }, action);
-  return failureOutcome(APPLICATION, response, action);
-}
-
-/** GitHub's secondary rate limits answer 403 with Retry-After or an exhausted x-ratelimit-remaining. */
-function isRateLimited(response: { status: number; headers: Headers }): boolean {
-  return (
-    response.status === 403 &&
-    (response.headers.has('retry-after') || response.headers.get('x-ratelimit-remaining') === '0')
-  );
-}
-
-/** The user's GitHub login, or the outcome that ends the handler when there is none. */
-async function githubLogin(
-  http: VendorHttp,
-  settings: Settings,
-  user: UserSnapshot,
-): Promise<string | Outcome> {
-  switch (settings.login) {
-    case 'userName':
-      return user.userName;
-    case 'userNameLocalPart':
-      return user.userName.split('@')[0] ?? user.userName;
-    case 'externalId':
-      return (
-        user.externalId ?? {
-          status: 'failed_permanent',
-          detail: 'GitHub: the user has no externalId, and the connector takes the GitHub login from it',
-        }
-      );
-    case 'samlIdentity':
-      return samlLogin(http, settings, user);
-  }
-}
-
-const SAML_IDENTITY_QUERY = `query($org: String!, $nameId: String!) {
-  organization(login: $org) {
-    samlIdentityProvider {
-      externalIdentities(userName: $nameId, first: 1) { nodes { user { login } } }
-    }
-  }
-}`;
-
-interface SamlAnswer {
-  data?: {
-    organization?: {
-      samlIdentityProvider?: {
-        externalIdentities?: { nodes?: { user?: { login?: string } | null }[] };
-      } | null;
-    } | null;
-  };
-  errors?: { message?: string }[];
-}
-
-async function samlLogin(
-  http: VendorHttp,
-  settings: Settings,
-  user: UserSnapshot,
-): Promise<string | Outcome> {
-  const primary = user.emails?.find((email) => email.primary)?.value;
-  const nameIds = [...new Set([user.userName, ...(primary ? [primary] : [])])];
-  // GraphQL lives beside the REST API: /graphql on github.com, /api/graphql on Enterprise Server.
-  const graphqlUrl = `${settings.apiBaseUrl.replace(/\/api\/v3\/?$/, '/api').replace(/\/+$/, '')}/graphql`;
-  for (const nameId of nameIds) {
+  let removed: { vendorReference?: string } | undefined;
+  if (typeof login === 'string') {
+    const action = `remove ${login} from the ${org} organization`;
     const response = await http.request({
-      method: 'POST',
-      url: graphqlUrl,
-      json: { query: SAML_IDENTITY_QUERY, variables: { org: settings.organization, nameId } },
+      method: 'DELETE',
+      url: `orgs/${encodeURIComponent(org)}/memberships/${encodeURIComponent(login)}`,
     });
-    if (response.status !== 200)
-      return failureOutcome(APPLICATION, response, `look up the SAML identity ${nameId}`);
-    const answer = response.body as SamlAnswer;
-    const organization = answer.data?.organization;
-    if (answer.errors?.length || !organization) {
-      const said = answer.errors?.map((error) => error.message).join('; ') ?? 'organization not found';
-      return {
-        status: 'failed_permanent',
-        detail: `GitHub could not look up SAML identities in ${settings.organization}: ${said}`,
-      };
+    if (response.status === 204) removed = response.requestId ? { vendorReference: response.requestId } : {};
+    else if (response.status !== 404) {
+      return rateLimitOutcome(response, action) ?? failureOutcome(APPLICATION, response, action);
     }
-    if (!organization.samlIdentityProvider) {
-      return {
-        status: 'failed_permanent',
-        detail: `GitHub: the ${settings.organization} organization has no SAML single sign-on; set the connector's "login" to another source`,
-      };
-    }
-    const login = organization.samlIdentityProvider.externalIdentities?.nodes?.[0]?.user?.login;
-    if (login) return login;
   }
+
+  // The listing needs the membership permission: a 404 to DELETE means "not a member" only once it answers.
+  const invitations = await pendingInvitations(http, org);
+  if (!Array.isArray(invitations)) {
+    if (!removed) return invitations;
+    return {
+      status: 'revoked',
+      detail: `Removed ${login} from the ${org} organization; its pending invitations could not be checked: ${invitations.detail}`,
+      closes: MEMBERSHIP_CLOSES,
+      ...removed,
+    };
+  }
+  const theirs = invitations.filter((invitation) => isTheirs(invitation, login, user));
+  for (const invitation of theirs) {
+    const failed = await cancelInvitation(http, org, invitation.id);
+    if (failed) return failed;
+  }
+
+  const cancelled =
+    theirs.length > 0 ? `cancelled ${theirs.length} pending invitation(s) to the ${org} organization` : '';
+  if (removed) {
+    return {
+      status: 'revoked',
+      detail: `Removed ${login} from the ${org} organization${cancelled ? `; ${cancelled}` : ''}`,
+      closes: MEMBERSHIP_CLOSES,
+      ...removed,
+    };
+  }
+  if (cancelled) {
+    // An accepted invitation was the only way in left: closing it closes every path.
+    return { status: 'revoked', detail: `${user.userName}: ${cancelled}`, closes: MEMBERSHIP_CLOSES };
+  }
+  if (typeof login !== 'string') return login;
   return {
     status: 'not_found',
-    detail: `No GitHub account is linked to a SAML identity ${nameIds.join(' or ')} in ${settings.organization}`,
+    detail: `${login} is not a member of the ${org} organization and has no pending invitation`,
   };
+}
+
+/** An invitation to the user's login or to any of their email addresses (GitHub compares addresses case-insensitively). */
+function isTheirs(invitation: Invitation, login: string | Outcome, user: UserSnapshot): boolean {
+  if (typeof login === 'string' && invitation.login?.toLowerCase() === login.toLowerCase()) return true;
+  const addresses = new Set(
+    [user.userName, ...(user.emails ?? []).map((email) => email.value)].map((value) => value.toLowerCase()),
+  );
+  return invitation.email !== null && addresses.has(invitation.email.toLowerCase());
 }
