@@ -1,21 +1,30 @@
 /**
  * Zendesk: a leaver's user is suspended (no sign-in to Support or the help center; their tickets
- * stay), a returner's is unsuspended. The user is found with the users search API by email,
- * following its pages until the exact address turns up (search matches partially). API token
- * (Basic `{email}/token:{token}`) or OAuth bearer token. See docs/connectors/zendesk.md.
+ * stay) and their sessions are ended; a leaving agent can also be downgraded to end user, which
+ * releases the paid seat. A returner's user is unsuspended. The user is found by email through
+ * the users search and their email identities (see find-user.ts). API token (Basic
+ * `{email}/token:{token}`) or OAuth bearer token. See docs/connectors/zendesk.md.
  */
 
 import { z } from 'zod';
-import { defineConnector, type Outcome, type VendorHttp } from '#connectors/connector.ts';
+import { type AccessPath, defineConnector, type Outcome, type VendorHttp } from '#connectors/connector.ts';
 import { failureOutcome } from '#connectors/outcomes.ts';
 import { accountEmail, accountEmailSetting, noAddressDetail } from '#connectors/user-identity.ts';
 import { basicAuth, bearerToken } from '#connectors/vendor-auth.ts';
 import type { UserSnapshot } from '#events/envelope.ts';
+import { APPLICATION, findByEmail } from './find-user.ts';
 
 const settings = z.object({
   /** The account's URL, https://{subdomain}.zendesk.com. */
   url: z.url(),
   accountEmail: accountEmailSetting,
+  /** End every session of a leaver after suspending them (safe: a suspended user cannot sign in again). */
+  endSessions: z.boolean().default(true),
+  /**
+   * Downgrade a leaving agent or admin to end user, which releases their paid seat. Off by
+   * default: the agent loses their role and groups, which a returner does not get back.
+   */
+  releaseAgentSeat: z.boolean().default(false),
 });
 
 const secrets = z.union([
@@ -26,9 +35,6 @@ const secrets = z.union([
 ]);
 
 type Settings = z.infer<typeof settings>;
-const APPLICATION = 'Zendesk';
-/** Zendesk search returns at most 100 per page and 1,000 results a query; 10 pages is all there is. */
-const MAX_PAGES = 10;
 
 export default defineConnector({
   id: 'zendesk',
@@ -44,70 +50,76 @@ export default defineConnector({
     requestIdHeaders: ['x-zendesk-request-id', 'x-request-id'],
   }),
   handlers: {
-    'user.deactivated': (event, { http, settings }) => setSuspended(http, settings, event.user, true),
-    'user.deleted': (event, { http, settings }) => setSuspended(http, settings, event.user, true),
-    'user.reactivated': (event, { http, settings }) => setSuspended(http, settings, event.user, false),
+    'user.deactivated': (event, { http, settings }) => suspend(http, settings, event.user),
+    'user.deleted': (event, { http, settings }) => suspend(http, settings, event.user),
+    'user.reactivated': (event, { http, settings }) => unsuspend(http, settings, event.user),
   },
 });
 
-interface ZendeskUser {
-  readonly id: number;
-  readonly email?: string | null;
-  readonly suspended?: boolean;
-}
-
-interface SearchPage {
-  readonly users?: ZendeskUser[];
-  readonly next_page?: string | null;
-}
-
-async function setSuspended(
-  http: VendorHttp,
-  settings: Settings,
-  user: UserSnapshot,
-  suspended: boolean,
-): Promise<Outcome> {
+async function suspend(http: VendorHttp, settings: Settings, user: UserSnapshot): Promise<Outcome> {
   const email = accountEmail(user, settings.accountEmail);
   if (!email)
     return { status: 'failed_permanent', detail: noAddressDetail(APPLICATION, user, settings.accountEmail) };
-  const done = suspended ? 'revoked' : 'restored';
+  const found = await findByEmail(http, email);
+  if ('status' in found) return found;
+  if (!found.user) return { status: 'not_found', detail: `Zendesk has no user ${email}` };
+  const { id, suspended, role } = found.user;
+  const agent = role !== undefined && role !== 'end-user';
+  const downgrade = agent && settings.releaseAgentSeat;
+  const done: string[] = [];
 
+  if (!suspended || downgrade) {
+    const updated = await http.request({
+      method: 'PUT',
+      url: `users/${id}`,
+      json: { user: { suspended: true, ...(downgrade ? { role: 'end-user' } : {}) } },
+    });
+    if (updated.status !== 200) return failureOutcome(APPLICATION, updated, `suspend ${email}`);
+    done.push(suspended ? 'was already suspended' : 'suspended');
+    if (downgrade) done.push(`downgraded from ${role} to end user`);
+  } else done.push('was already suspended');
+
+  if (settings.endSessions) {
+    // https://developer.zendesk.com/api-reference/ticketing/account-configuration/sessions/#bulk-delete-sessions
+    const ended = await http.request({ method: 'DELETE', url: `users/${id}/sessions` });
+    if (ended.status !== 204 && ended.status !== 200) {
+      return failureOutcome(APPLICATION, ended, `end the sessions of ${email}`);
+    }
+    done.push('sessions ended');
+  }
+
+  const closes: AccessPath[] = ['login'];
+  if (settings.endSessions) closes.push('sessions');
+  // An end user holds no paid seat; an agent keeps theirs until downgraded.
+  if (!agent || downgrade) closes.push('seat');
+  return {
+    status: 'revoked',
+    detail: `Zendesk user ${email} ${done.join(', ')}`,
+    vendorReference: String(id),
+    closes,
+  };
+}
+
+async function unsuspend(http: VendorHttp, settings: Settings, user: UserSnapshot): Promise<Outcome> {
+  const email = accountEmail(user, settings.accountEmail);
+  if (!email)
+    return { status: 'failed_permanent', detail: noAddressDetail(APPLICATION, user, settings.accountEmail) };
   const found = await findByEmail(http, email);
   if ('status' in found) return found;
   if (!found.user) return { status: 'not_found', detail: `Zendesk has no user ${email}` };
   const id = String(found.user.id);
-  if (Boolean(found.user.suspended) === suspended) {
+  if (!found.user.suspended) {
     return {
-      status: done,
-      detail: `Zendesk user ${email} was already ${suspended ? 'suspended' : 'not suspended'}`,
+      status: 'restored',
+      detail: `Zendesk user ${email} was already not suspended`,
       vendorReference: id,
     };
   }
-
-  const updated = await http.request({ method: 'PUT', url: `users/${id}`, json: { user: { suspended } } });
-  if (updated.status === 200) {
-    return {
-      status: done,
-      detail: `Zendesk user ${email} ${suspended ? 'suspended' : 'unsuspended'}`,
-      vendorReference: id,
-    };
-  }
-  return failureOutcome(APPLICATION, updated, `${suspended ? 'suspend' : 'unsuspend'} ${email}`);
-}
-
-/** The user whose email is exactly `email` (case-insensitively), paging through the search results. */
-async function findByEmail(http: VendorHttp, email: string): Promise<{ user?: ZendeskUser } | Outcome> {
-  let url: string | null | undefined = 'users/search';
-  let query: Record<string, string> | undefined = { query: `email:${email}`, per_page: '100' };
-  for (let page = 0; url && page < MAX_PAGES; page++) {
-    const response = await http.request({ method: 'GET', url, ...(query ? { query } : {}) });
-    if (response.status !== 200) return failureOutcome(APPLICATION, response, `search for ${email}`);
-    const body = response.body as SearchPage;
-    const user = body.users?.find((candidate) => candidate.email?.toLowerCase() === email.toLowerCase());
-    if (user) return { user };
-    // next_page is an absolute URL carrying the query and the page.
-    url = body.next_page;
-    query = undefined;
-  }
-  return {};
+  const updated = await http.request({
+    method: 'PUT',
+    url: `users/${id}`,
+    json: { user: { suspended: false } },
+  });
+  if (updated.status !== 200) return failureOutcome(APPLICATION, updated, `unsuspend ${email}`);
+  return { status: 'restored', detail: `Zendesk user ${email} unsuspended`, vendorReference: id };
 }
