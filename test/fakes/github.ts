@@ -154,15 +154,18 @@ export async function startGitHubFake(options: GitHubFakeOptions = {}): Promise<
         status: String(status),
       }),
       // https://docs.github.com/en/rest/using-the-rest-api/rate-limits-for-the-rest-api#checking-the-status-of-your-rate-limit
-      headers: () => ({
-        'x-github-request-id': randomBytes(8).toString('hex').toUpperCase(),
-        'x-ratelimit-limit': '5000',
+      headers: () => {
         // A fresh hour whenever the budget would run out: only an injected failure says 0.
-        'x-ratelimit-remaining': String((remaining = remaining > 1 ? remaining - 1 : 5_000)),
-        'x-ratelimit-used': String(5_000 - remaining),
-        'x-ratelimit-reset': String(Math.ceil(Date.now() / 1000) + 3_600),
-        'x-ratelimit-resource': 'core',
-      }),
+        remaining = remaining > 1 ? remaining - 1 : 5_000;
+        return {
+          'x-github-request-id': randomBytes(8).toString('hex').toUpperCase(),
+          'x-ratelimit-limit': '5000',
+          'x-ratelimit-remaining': String(remaining),
+          'x-ratelimit-used': String(5_000 - remaining),
+          'x-ratelimit-reset': String(Math.ceil(Date.now() / 1000) + 3_600),
+          'x-ratelimit-resource': 'core',
+        };
+      },
     },
   );
 
