@@ -96,6 +96,7 @@ async function removeAccess(http: VendorHttp, settings: Settings, user: UserSnap
   const invitations = await pendingInvitations(http, org);
   if (!Array.isArray(invitations)) {
     if (!removed) return invitations;
+    // The removal stands: a retry would meet a 404 and could no longer say it happened.
     return {
       status: 'revoked',
       detail: `Removed ${login} from the ${org} organization; its pending invitations could not be checked: ${invitations.detail}`,
@@ -120,7 +121,7 @@ async function removeAccess(http: VendorHttp, settings: Settings, user: UserSnap
     };
   }
   if (cancelled) {
-    // An accepted invitation was the only way in left: closing it closes every path.
+    // A pending invitation was their only way in: cancelling it leaves none of the paths open.
     return { status: 'revoked', detail: `${user.userName}: ${cancelled}`, closes: MEMBERSHIP_CLOSES };
   }
   if (typeof login !== 'string') return login;
@@ -130,7 +131,7 @@ async function removeAccess(http: VendorHttp, settings: Settings, user: UserSnap
   };
 }
 
-/** An invitation to the user's login or to any of their email addresses (GitHub compares addresses case-insensitively). */
+/** An invitation to the user's login or to any of their email addresses (mailboxes match whatever their case). */
 function isTheirs(invitation: Invitation, login: string | Outcome, user: UserSnapshot): boolean {
   if (typeof login === 'string' && invitation.login?.toLowerCase() === login.toLowerCase()) return true;
   const addresses = new Set(
