@@ -28,6 +28,11 @@ export interface DirectoryRecord {
   /** ISO 8601 */
   readonly created: string;
   readonly oauth?: OAuthSettings;
+  /**
+   * Set by the first write of `directory delete` (ISO 8601): from then on every credential of
+   * the directory is refused, while its data is swept.
+   */
+  readonly deletingSince?: string;
 }
 
 /** Read access to directory records, as the authentication path needs it. */

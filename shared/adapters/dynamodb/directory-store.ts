@@ -141,6 +141,12 @@ export class DynamoDirectoryStore implements DirectoryStore {
   }
 }
 
-function toRecord({ id, displayName, created, oauth }: DirectoryItem): DirectoryRecord {
-  return { id, displayName, created, ...(oauth ? { oauth } : {}) };
+function toRecord({ id, displayName, created, oauth, deletingSince }: DirectoryItem): DirectoryRecord {
+  return {
+    id,
+    displayName,
+    created,
+    ...(oauth ? { oauth } : {}),
+    ...(deletingSince ? { deletingSince } : {}),
+  };
 }
