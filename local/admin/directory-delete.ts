@@ -56,7 +56,7 @@ export async function deleteDirectory(request: DirectoryDeleteRequest): Promise<
       ),
   });
   if (!report) throw new CommandRefused(`No directory "${id}" in ${target.description}.`);
-  for (const line of describe(id, report)) print(line);
+  for (const line of reportLines(id, report)) print(line);
   return 0;
 }
 
@@ -67,7 +67,7 @@ function settle(seconds: string | undefined): number {
   return value * 1000;
 }
 
-function describe(id: string, report: DirectoryDeletionReport): string[] {
+function reportLines(id: string, report: DirectoryDeletionReport): string[] {
   const rows = Object.entries(report.removed).sort(([a], [b]) => a.localeCompare(b));
   const total = rows.reduce((sum, [, count]) => sum + count, 0);
   return [

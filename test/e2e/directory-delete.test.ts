@@ -92,8 +92,9 @@ describe('directory delete under load', () => {
         DIR,
         '--yes',
         '--force',
+        // Long enough for a request accepted just before the mark to finish on a busy machine.
         '--settle-seconds',
-        '2',
+        '5',
         '--endpoint',
         scim.dynamoEndpoint,
         '--table',
