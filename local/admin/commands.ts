@@ -158,6 +158,11 @@ const commands: Readonly<Record<string, Command>> = {
   'directory create': async (input) => {
     const id = directoryArg(input);
     const created = await stores(input).directories.create(id, input.flags.name ?? id);
+    const deletingSince = created ? undefined : (await stores(input).directories.get(id))?.deletingSince;
+    if (deletingSince)
+      throw new CommandRefused(
+        `Directory ${id} is being deleted (since ${deletingSince}): finish with npm run admin -- directory delete ${id} --yes, then create it again.`,
+      );
     input.print(
       created ? `Created directory ${id} in ${input.target.description}.` : `Directory ${id} exists.`,
     );

@@ -158,6 +158,14 @@ describe('npm run admin', () => {
       { directoryId: 'peopled', actor: { kind: 'admin', id: 't' }, baseUrl: 'https://x' },
       { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'p@x.com' },
     );
+    // A deletion that stopped halfway: the directory cannot be re-created over it.
+    await run('directory', 'create', 'legacy');
+    await new DynamoDirectoryStore(table.document, table.tableName).markDeleting('legacy');
+    const halfway = await run('directory', 'create', 'legacy');
+    expect(halfway.code).toBe(1);
+    expect(halfway.output).toContain('is being deleted');
+    expect((await run('directory', 'delete', 'legacy', '--yes', '--settle-seconds', '0')).code).toBe(0);
+
     const refused = await run('directory', 'delete', 'peopled', '--yes', '--settle-seconds', '0');
     expect(refused.code).toBe(1);
     expect(refused.output).toContain('still has users');
