@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util';
 import { DynamoDirectoryStore } from '../../shared/adapters/dynamodb/directory-store.ts';
 import { DynamoRevocationLedger } from '../../shared/adapters/dynamodb/revocation-ledger.ts';
 import { DynamoTokenStore, generateToken } from '../../shared/adapters/dynamodb/token-store.ts';
+import { DEFAULT_MAX_JWT_LIFETIME_SECONDS } from '../../shared/auth/oauth-jwt.ts';
 import { ConfirmationRefused, EvidenceService } from '../../shared/connectors/evidence.ts';
 import { isoTime } from '../../shared/connectors/evidence-api.ts';
 import {
@@ -18,20 +19,26 @@ import {
 } from '../../shared/connectors/evidence-format.ts';
 import { DIRECTORY_ID } from '../../shared/contracts/routes.ts';
 import type { OAuthSettings } from '../../shared/ports/directory-store.ts';
+import { deleteDirectory } from './directory-delete.ts';
 import { idpValues, scimBaseUrl } from './idp-values.ts';
-import { type AdminTarget, AdminUsageError, resolveTarget } from './target.ts';
+import { oauthSettings } from './oauth-settings.ts';
+import { type AdminTarget, AdminUsageError, CommandRefused, resolveTarget } from './target.ts';
 
 export const ADMIN_USAGE = `usage: npm run admin -- <command> [options]
 
   directory create <id> [--name <display name>]
   directory list
-  directory delete <id> --yes           deletes the directory, its tokens and all its users
+  directory delete <id> --yes [--force] refuses every credential of the directory at once, then
+                                        deletes all it holds and reports what; with users in it,
+                                        refused unless --force: each user is then deleted with a
+                                        user.deleted event, so connectors deprovision them
   token mint <directory> [--label <text>] [--expires-in-days <n>]
   token list <directory>
   token revoke <directory> <token id>
   oauth set <directory> --issuer <iss> --audience <aud>... --jwks-uri <url>
             [--scope <scope>] [--client-id <id>]... [--algorithm RS256]...
-  oauth entra <directory> --tenant <tenant id> [--client-id <id>]...
+            [--max-lifetime-hours <n>]  longest a JWT may live (exp - iat), default ${DEFAULT_MAX_JWT_LIFETIME_SECONDS / 3600}
+  oauth entra <directory> --tenant <tenant id> [--client-id <id>]... [--max-lifetime-hours <n>]
   oauth clear <directory>
   connect <directory>                   the values to paste into Entra ID and Okta
   evidence <userId|userName> [--directory default] [--format table|json|csv]
@@ -66,6 +73,9 @@ const options = {
   algorithm: { type: 'string', multiple: true },
   tenant: { type: 'string' },
   yes: { type: 'boolean' },
+  force: { type: 'boolean' },
+  'settle-seconds': { type: 'string' },
+  'max-lifetime-hours': { type: 'string' },
   format: { type: 'string' },
   since: { type: 'string' },
   until: { type: 'string' },
@@ -103,7 +113,7 @@ export async function runAdmin(argv: readonly string[], print: (line: string) =>
         : rest;
     return await command({ target, flags: values, args, print });
   } catch (error) {
-    if (error instanceof NotFound) {
+    if (error instanceof NotFound || error instanceof CommandRefused) {
       print(error.message);
       return 1;
     }
@@ -148,6 +158,11 @@ const commands: Readonly<Record<string, Command>> = {
   'directory create': async (input) => {
     const id = directoryArg(input);
     const created = await stores(input).directories.create(id, input.flags.name ?? id);
+    const deletingSince = created ? undefined : (await stores(input).directories.get(id))?.deletingSince;
+    if (deletingSince)
+      throw new CommandRefused(
+        `Directory ${id} is being deleted (since ${deletingSince}): finish with npm run admin -- directory delete ${id} --yes, then create it again.`,
+      );
     input.print(
       created ? `Created directory ${id} in ${input.target.description}.` : `Directory ${id} exists.`,
     );
@@ -163,20 +178,28 @@ const commands: Readonly<Record<string, Command>> = {
       );
     return 0;
   },
-  'directory delete': async (input) => {
-    const id = directoryArg(input);
-    await requireDirectory(input, id);
-    if (!input.flags.yes)
-      throw new AdminUsageError(`Deleting ${id} removes its tokens and users: add --yes.`);
-    const removed = await stores(input).directories.delete(id);
-    input.print(`Deleted directory ${id} and ${removed} items (tokens, users, indexes).`);
-    return 0;
-  },
+  'directory delete': async (input) =>
+    deleteDirectory({
+      target: input.target,
+      directoryId: directoryArg(input),
+      yes: input.flags.yes === true,
+      force: input.flags.force === true,
+      ...(input.flags['settle-seconds'] === undefined
+        ? {}
+        : { settleSeconds: input.flags['settle-seconds'] }),
+      print: input.print,
+    }),
   'token mint': async (input) => {
     const id = directoryArg(input);
     const { directories, tokens } = stores(input);
-    // `npm run token` always created the directory it minted for; keep that, but say so.
-    if (await directories.create(id, id)) input.print(`Created directory ${id}.`);
+    // A typo must not create a directory (and a token) nobody meant to have.
+    const directory = await directories.get(id);
+    if (!directory)
+      throw new CommandRefused(
+        `No directory "${id}" in ${input.target.description}: create it first with npm run admin -- directory create ${id}`,
+      );
+    if (directory.deletingSince)
+      throw new CommandRefused(`Directory ${id} is being deleted (since ${directory.deletingSince}).`);
     const days = input.flags['expires-in-days'];
     if (days !== undefined && !(Number(days) > 0))
       throw new AdminUsageError('--expires-in-days must be > 0.');
@@ -338,15 +361,7 @@ async function configure(
 ): Promise<number> {
   const id = directoryArg(input);
   await requireDirectory(input, id);
-  for (const url of [base.issuer, base.jwksUri])
-    if (!/^https:\/\//.test(url) && !/^http:\/\/(localhost|127\.0\.0\.1)[:/]/.test(url))
-      throw new AdminUsageError(`${url}: issuer and JWKS URI must be https.`);
-  const settings: OAuthSettings = {
-    ...base,
-    algorithms: input.flags.algorithm ?? ['RS256'],
-    ...(input.flags.scope ? { requiredScope: input.flags.scope } : {}),
-    ...(input.flags['client-id'] ? { clientIds: input.flags['client-id'] } : {}),
-  };
+  const settings = oauthSettings(base, input.flags);
   await stores(input).directories.configureOAuth(id, settings);
   input.print(`Directory ${id} now also accepts JWTs:\n${JSON.stringify(settings, null, 2)}`);
   return 0;

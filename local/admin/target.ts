@@ -64,3 +64,8 @@ export async function resolveTarget(flags: TargetFlags): Promise<AdminTarget> {
 export class AdminUsageError extends Error {
   override readonly name = 'AdminUsageError';
 }
+
+/** The command cannot do this (an unknown directory, a refusal): one line, exit code 1. */
+export class CommandRefused extends Error {
+  override readonly name = 'CommandRefused';
+}

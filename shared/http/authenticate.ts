@@ -14,7 +14,8 @@ export type WithScimCaller = { scimCaller?: { directoryId: string; actor: Actor 
  * the handlers use comes from here, after the credential was accepted by that directory, so a
  * credential of directory A can never act on directory B. Every refusal of the credential is
  * the same 401 (the reason goes to the log, never to the caller); a valid credential without
- * the required scope or client id is 403.
+ * the required scope or client id is 403; a JWT that cannot be checked because the directory's
+ * JWKS is unreachable is 503 with `Retry-After`.
  *
  * @example
  * middy(handler).use(authenticate(new Authenticator({ tokens, directories })));
@@ -34,6 +35,11 @@ export function authenticate(
         throw unauthorized();
       }
       const result = await authenticator.authenticate(directoryId, bearer, new Date());
+      if (result.outcome === 'unavailable') {
+        // Not the caller's fault: an ERROR line, so the operator sees the outage, not bad tokens.
+        logger.error('JWKS unavailable: JWT not verified', { directoryId, reason: result.reason });
+        throw unavailable(result.retryAfterSeconds);
+      }
       if (result.outcome !== 'ok') {
         logger.warn('Authentication refused', {
           directoryId,
@@ -59,6 +65,16 @@ function unauthorized(): ScimError {
     undefined,
     'Authentication failed: send the bearer token issued for this directory.',
     { headers: { 'WWW-Authenticate': 'Bearer realm="scim"' } },
+  );
+}
+
+/** The IdP retries a 503 after `Retry-After` (RFC 9110 §15.6.4); a 401 would look like a bad credential. */
+function unavailable(retryAfterSeconds: number): ScimError {
+  return new ScimError(
+    503,
+    undefined,
+    "The directory's OAuth signing keys (JWKS) cannot be fetched right now: retry later.",
+    { headers: { 'Retry-After': String(retryAfterSeconds) } },
   );
 }
 

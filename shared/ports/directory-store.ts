@@ -14,6 +14,11 @@ export interface OAuthSettings {
   readonly requiredScope?: string;
   /** Client ids (`azp`, `appid`, `cid` or `client_id`) allowed to call, else 403. */
   readonly clientIds?: readonly string[];
+  /**
+   * The longest a JWT may live (`exp` − `iat`, and `exp` − now), in seconds; a longer-lived one
+   * is 401. Absent: `DEFAULT_MAX_JWT_LIFETIME_SECONDS` (24 h, shared/auth/oauth-jwt.ts).
+   */
+  readonly maxLifetimeSeconds?: number;
 }
 
 /** A directory: one IdP connection with its own base URL, credentials and data. */
@@ -23,6 +28,11 @@ export interface DirectoryRecord {
   /** ISO 8601 */
   readonly created: string;
   readonly oauth?: OAuthSettings;
+  /**
+   * Set by the first write of `directory delete` (ISO 8601): from then on every credential of
+   * the directory is refused, while its data is swept.
+   */
+  readonly deletingSince?: string;
 }
 
 /** Read access to directory records, as the authentication path needs it. */

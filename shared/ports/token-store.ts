@@ -10,7 +10,11 @@ export interface TokenStore {
 
 /** What an administrator sees of a token: never the token, never its hash. */
 export interface TokenInfo {
-  /** The first 12 hex digits of the hash: enough to name it, useless to authenticate. */
+  /**
+   * A random name (`tok_` and 16 hex digits), unrelated to the token and its hash: what `token
+   * list` shows and what log lines name the caller by. Tokens minted before these ids carry the
+   * first 12 hex digits of their hash instead: rotate them to get one.
+   */
   readonly tokenId: string;
   readonly label: string;
   readonly created: string;

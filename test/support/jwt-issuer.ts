@@ -52,6 +52,8 @@ export interface JwksServer {
   readonly jwksUri: string;
   /** Replaces the published keys (a rotation). */
   publish(keys: readonly TestKey[]): void;
+  /** From now on every fetch is answered with this status and no keys (an IdP outage); 200 heals it. */
+  answerWith(status: number): void;
   /** How many times the JWKS was fetched. */
   readonly fetches: () => number;
   close(): Promise<void>;
@@ -67,8 +69,14 @@ export interface JwksServer {
 export async function startJwksServer(initial: readonly TestKey[]): Promise<JwksServer> {
   let keys = initial;
   let fetches = 0;
+  let status = 200;
   const server: Server = createServer((_request, response) => {
     fetches++;
+    if (status !== 200) {
+      response.writeHead(status, { 'Content-Type': 'text/plain' });
+      response.end('unavailable');
+      return;
+    }
     response.writeHead(200, { 'Content-Type': 'application/json' });
     response.end(JSON.stringify({ keys: keys.map((key) => key.publicJwk) }));
   });
@@ -79,6 +87,9 @@ export async function startJwksServer(initial: readonly TestKey[]): Promise<Jwks
     jwksUri: `http://127.0.0.1:${port}/jwks.json`,
     publish(next) {
       keys = next;
+    },
+    answerWith(next) {
+      status = next;
     },
     fetches: () => fetches,
     close: () =>

@@ -1,9 +1,8 @@
 import {
-  BatchWriteCommand,
+  DeleteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
-  QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { DirectoryRecord, DirectoryStore, OAuthSettings } from '../../ports/directory-store.ts';
@@ -14,7 +13,7 @@ import { queryPrefix } from './query-prefix.ts';
 const isConditionFailure = (error: unknown) =>
   error instanceof Error && error.name === 'ConditionalCheckFailedException';
 
-/** Directory records in the registry partition, and the removal of a directory with all it holds. */
+/** Directory records in the registry partition (deleting a directory's data: directory-deletion.ts). */
 export class DynamoDirectoryStore implements DirectoryStore {
   constructor(
     private readonly client: DynamoDBDocumentClient,
@@ -96,51 +95,50 @@ export class DynamoDirectoryStore implements DirectoryStore {
   }
 
   /**
-   * Deletes the directory record, then every item of the directory (tokens, users, indexes).
-   * The record goes first, so OAuth stops at once; tokens go with the partition.
+   * The first write of a directory's deletion: from now on authentication refuses every
+   * credential of the directory. Keeps the first time when run again (a resumed deletion);
+   * false when there is no such directory.
    *
    * @example
-   * const removedItems = await directories.delete('test-tenant');
+   * if (await directories.markDeleting('test-tenant')) await sweep('test-tenant');
    */
-  async delete(directoryId: string): Promise<number> {
-    await this.client.send(
-      new BatchWriteCommand({ RequestItems: this.deletes([keys.directory(directoryId)]) }),
-    );
-    let removed = 0;
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
+  async markDeleting(directoryId: string, now = new Date()): Promise<boolean> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
           TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': keys.partition(directoryId) },
-          ProjectionExpression: 'pk, sk',
-          ExclusiveStartKey: start,
+          Key: keys.directory(directoryId),
+          ConditionExpression: 'attribute_exists(pk)',
+          UpdateExpression: 'SET deletingSince = if_not_exists(deletingSince, :now)',
+          ExpressionAttributeValues: { ':now': now.toISOString() },
         }),
       );
-      const itemKeys = (page.Items ?? []) as { pk: string; sk: string }[];
-      for (let at = 0; at < itemKeys.length; at += 25) await this.deleteBatch(itemKeys.slice(at, at + 25));
-      removed += itemKeys.length;
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return removed;
-  }
-
-  private async deleteBatch(itemKeys: { pk: string; sk: string }[]): Promise<void> {
-    let requests = this.deletes(itemKeys);
-    // BatchWrite may leave items unprocessed under throttling: resend them until none are left.
-    for (let attempt = 0; Object.keys(requests).length > 0; attempt++) {
-      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 50 * 2 ** attempt)));
-      const result = await this.client.send(new BatchWriteCommand({ RequestItems: requests }));
-      requests = (result.UnprocessedItems ?? {}) as typeof requests;
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
     }
   }
 
-  private deletes(itemKeys: { pk: string; sk: string }[]) {
-    return { [this.tableName]: itemKeys.map((Key) => ({ DeleteRequest: { Key } })) };
+  /**
+   * Removes the directory record: the last step of a deletion, once its partition is empty.
+   *
+   * @example
+   * await directories.removeRecord('test-tenant');
+   */
+  async removeRecord(directoryId: string): Promise<void> {
+    await this.client.send(
+      new DeleteCommand({ TableName: this.tableName, Key: keys.directory(directoryId) }),
+    );
   }
 }
 
-function toRecord({ id, displayName, created, oauth }: DirectoryItem): DirectoryRecord {
-  return { id, displayName, created, ...(oauth ? { oauth } : {}) };
+function toRecord({ id, displayName, created, oauth, deletingSince }: DirectoryItem): DirectoryRecord {
+  return {
+    id,
+    displayName,
+    created,
+    ...(oauth ? { oauth } : {}),
+    ...(deletingSince ? { deletingSince } : {}),
+  };
 }

@@ -15,6 +15,17 @@ export function generateToken(): string {
   return `scim_${randomBytes(32).toString('base64url')}`;
 }
 
+/**
+ * A token's public name, as `token list` shows it and the logs name the caller: random, so it
+ * says nothing about the token or its hash.
+ */
+export function generateTokenId(): string {
+  return `tok_${randomBytes(8).toString('hex')}`;
+}
+
+/** Ids as `generateTokenId` makes them, or the 12 hex digits that tokens minted before it carry. */
+const TOKEN_ID = /^(tok_[0-9a-f]{16}|[0-9a-f]{12})$/;
+
 /** A busy IdP must not turn every read into a write: last-used is recorded at most this often. */
 export const LAST_USED_RESOLUTION_MS = 60_000;
 
@@ -69,7 +80,7 @@ export class DynamoTokenStore implements TokenStore {
     options: { label: string; now?: Date; expiresAt?: Date },
   ): Promise<string> {
     const tokenHash = hashToken(token);
-    const tokenId = tokenHash.slice(0, 12);
+    const tokenId = generateTokenId();
     const item: TokenItem = {
       ...keys.token(directoryId, tokenHash),
       type: 'Token',
@@ -111,9 +122,9 @@ export class DynamoTokenStore implements TokenStore {
    * await tokens.revoke('default', '3f2a9c0d1e4b');
    */
   async revoke(directoryId: string, tokenId: string, now = new Date()): Promise<boolean> {
-    if (!/^[0-9a-f]{12}$/.test(tokenId)) return false;
-    // The token id is the head of the hash, so the sort key starts with it.
-    const [item] = await this.query(directoryId, `${keys.tokenPrefix}${tokenId}`);
+    if (!TOKEN_ID.test(tokenId)) return false;
+    // A directory holds a handful of tokens: read them all rather than index the id.
+    const item = (await this.query(directoryId, keys.tokenPrefix)).find((token) => token.tokenId === tokenId);
     if (!item) return false;
     await this.client.send(
       new UpdateCommand({

@@ -70,6 +70,17 @@ describe('DynamoTokenStore', () => {
     expect(await lastUsed()).toBe(later.toISOString());
   });
 
+  it('names a token by a random id that shares nothing with its hash', async () => {
+    const token = generateToken();
+    const id = await store().register('named', token, { label: 'named' });
+    expect(id).toMatch(/^tok_[0-9a-f]{16}$/);
+    const hash = hashToken(token);
+    for (let at = 0; at + 8 <= id.length; at++) expect(hash).not.toContain(id.slice(at, at + 8));
+    expect(await store().authenticate('named', token, new Date())).toMatchObject({ id });
+    expect(await store().revoke('named', id)).toBe(true);
+    expect(await store().authenticate('named', token, new Date())).toBeUndefined();
+  });
+
   it('lists tokens without their hashes', async () => {
     await store().register('listed', generateToken(), { label: 'one' });
     const [info] = await store().list('listed');

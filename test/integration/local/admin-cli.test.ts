@@ -8,7 +8,11 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runAdmin } from '../../../local/admin/commands.ts';
 import { writeRuntimeFile } from '../../../local/runtime-file.ts';
+import { DynamoDirectoryStore } from '../../../shared/adapters/dynamodb/directory-store.ts';
+import { DynamoGroupStore } from '../../../shared/adapters/dynamodb/group-store.ts';
 import { DynamoTokenStore } from '../../../shared/adapters/dynamodb/token-store.ts';
+import { DynamoUserStore } from '../../../shared/adapters/dynamodb/user-store.ts';
+import { UserService } from '../../../shared/scim/users/user-service.ts';
 import { useDynamoTable } from '../../support/dynamo.ts';
 
 describe('npm run admin', () => {
@@ -44,7 +48,8 @@ describe('npm run admin', () => {
     );
     expect(minted.code).toBe(0);
     const token = /^Token:\s+(scim_\S+)$/m.exec(minted.output)?.[1] ?? '';
-    const tokenId = /^Token id:\s+([0-9a-f]{12})/m.exec(minted.output)?.[1] ?? '';
+    const tokenId = /^Token id:\s+(tok_[0-9a-f]{16})/m.exec(minted.output)?.[1] ?? '';
+    expect(tokenId).not.toBe('');
     expect(minted.output).toContain('Tenant URL:     https://api.example.com/prod/okta/scim/v2');
     expect(minted.output).toContain(`Secret Token:   ${token}`);
     expect(minted.output).toContain('SCIM connector base URL:  https://api.example.com/prod/okta/scim/v2');
@@ -64,10 +69,16 @@ describe('npm run admin', () => {
     expect((await run('token', 'revoke', 'okta', 'ffffffffffff')).code).toBe(1);
   });
 
-  it('keeps `npm run token -- --directory x` working (creating the directory as it always did)', async () => {
-    const minted = await run('token', 'mint', '--directory', 'legacy');
-    expect(minted.output).toContain('Created directory legacy.');
-    expect(minted.output).toMatch(/^Token:\s+scim_/m);
+  it('refuses to mint for an unknown directory, saying how to create it', async () => {
+    const refused = await run('token', 'mint', 'legacy');
+    expect(refused.code).toBe(1);
+    expect(refused.output).toBe(
+      `No directory "legacy" in table ${table.tableName} on DynamoDB Local at ${table.endpoint}: create it first with npm run admin -- directory create legacy`,
+    );
+    expect((await run('directory', 'list')).output).not.toContain('legacy');
+    // `npm run token -- --directory x` still works once the directory exists.
+    await run('directory', 'create', 'legacy');
+    expect((await run('token', 'mint', '--directory', 'legacy')).output).toMatch(/^Token:\s+scim_/m);
   });
 
   it('configures OAuth, for Entra in one step, and clears it', async () => {
@@ -91,8 +102,14 @@ describe('npm run admin', () => {
       'scim',
       '--client-id',
       'okta-app',
+      '--max-lifetime-hours',
+      '2',
     );
     expect(custom.output).toContain('"requiredScope": "scim"');
+    expect(custom.output).toContain('"maxLifetimeSeconds": 7200');
+    expect((await run('oauth', 'entra', 'entra', '--tenant', tenant, '--max-lifetime-hours', '0')).code).toBe(
+      2,
+    );
     expect(
       (
         await run(
@@ -125,10 +142,39 @@ describe('npm run admin', () => {
     expect((await run('frobnicate')).code).toBe(2);
   });
 
-  it('deletes a directory only with --yes', async () => {
+  it('deletes a directory only with --yes, and one with users only with --force', async () => {
     expect((await run('directory', 'delete', 'legacy')).code).toBe(2);
-    expect((await run('directory', 'delete', 'legacy', '--yes')).output).toMatch(/Deleted directory legacy/);
+    const deleted = await run('directory', 'delete', 'legacy', '--yes', '--settle-seconds', '0');
+    expect(deleted.code).toBe(0);
+    expect(deleted.output).toMatch(/refuses every credential from now on/);
+    expect(deleted.output).toMatch(/^Deleted directory legacy/m);
+    expect(deleted.output).toMatch(/^\s+1 {2}tokens$/m);
     expect((await run('directory', 'list')).output).not.toContain('legacy');
+    expect((await run('directory', 'delete', 'legacy', '--yes')).code).toBe(1);
+
+    await run('directory', 'create', 'peopled');
+    const users = new DynamoUserStore(table.document, table.tableName);
+    await new UserService(users, new DynamoGroupStore(table.document, table.tableName)).create(
+      { directoryId: 'peopled', actor: { kind: 'admin', id: 't' }, baseUrl: 'https://x' },
+      { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'p@x.com' },
+    );
+    // A deletion that stopped halfway: the directory cannot be re-created over it.
+    await run('directory', 'create', 'legacy');
+    await new DynamoDirectoryStore(table.document, table.tableName).markDeleting('legacy');
+    const halfway = await run('directory', 'create', 'legacy');
+    expect(halfway.code).toBe(1);
+    expect(halfway.output).toContain('is being deleted');
+    expect((await run('directory', 'delete', 'legacy', '--yes', '--settle-seconds', '0')).code).toBe(0);
+
+    const refused = await run('directory', 'delete', 'peopled', '--yes', '--settle-seconds', '0');
+    expect(refused.code).toBe(1);
+    expect(refused.output).toContain('still has users');
+    expect(refused.output).toContain('--force');
+    expect(
+      (await new DynamoDirectoryStore(table.document, table.tableName).get('peopled'))?.deletingSince,
+    ).toBeUndefined();
+    const forced = await run('directory', 'delete', 'peopled', '--yes', '--force', '--settle-seconds', '0');
+    expect(forced.output).toMatch(/^\s+1 {2}users deleted, each with a user\.deleted event/m);
   });
 
   it('finds the running npm start through its runtime file, with no target flags', async () => {

@@ -27,15 +27,33 @@ function setup(directory: DirectoryRecord | undefined) {
 }
 
 describe('Authenticator', () => {
-  it('checks a static token against the directory of the request, without reading the directory record', async () => {
-    const { auth, tokens, directories } = setup(undefined);
+  it('checks a static token against the directory of the request', async () => {
+    const { auth, tokens, directories } = setup({ id: 'a', displayName: 'A', created: '' });
     expect(await auth.authenticate('a', 'good', new Date())).toEqual({ outcome: 'ok', actor: tokenActor });
     expect(tokens.authenticate).toHaveBeenCalledWith('a', 'good', expect.any(Date));
-    expect(directories.get).not.toHaveBeenCalled();
+    expect(directories.get).toHaveBeenCalledWith('a');
     expect(await auth.authenticate('a', 'bad', new Date())).toEqual({
       outcome: 'unauthorized',
       reason: 'UnknownToken',
     });
+  });
+
+  it('refuses every credential of a directory without a record or being deleted', async () => {
+    const missing = setup(undefined);
+    expect(await missing.auth.authenticate('a', 'good', new Date())).toEqual({
+      outcome: 'unauthorized',
+      reason: 'UnknownDirectory',
+    });
+    const deleting = { id: 'a', displayName: 'A', created: '', deletingSince: '2026-12-08T00:00:00.000Z' };
+    for (const directory of [deleting, { ...deleting, oauth }]) {
+      const { auth, verifyJwt } = setup(directory);
+      for (const bearer of ['good', JWT])
+        expect(await auth.authenticate('a', bearer, new Date())).toEqual({
+          outcome: 'unauthorized',
+          reason: 'DirectoryDeleting',
+        });
+      expect(verifyJwt).not.toHaveBeenCalled();
+    }
   });
 
   it("verifies a JWT with the directory's OAuth settings, never as a static token", async () => {

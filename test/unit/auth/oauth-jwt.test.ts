@@ -1,5 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLOCK_SKEW_SECONDS, looksLikeJwt, verifyDirectoryJwt } from '../../../shared/auth/oauth-jwt.ts';
+import {
+  CLOCK_SKEW_SECONDS,
+  JWKS_UNAVAILABLE_RETRY_AFTER_SECONDS,
+  looksLikeJwt,
+  verifyDirectoryJwt,
+} from '../../../shared/auth/oauth-jwt.ts';
 import type { OAuthSettings } from '../../../shared/ports/directory-store.ts';
 import { type JwksServer, nowSeconds, rsaKey, signJwt, startJwksServer } from '../../support/jwt-issuer.ts';
 
@@ -45,6 +50,41 @@ describe('verifyDirectoryJwt', () => {
       outcome: 'unauthorized',
       reason,
     });
+  });
+
+  it.each([
+    ['without exp', { exp: undefined }, 'JwtWithoutExpiryError'],
+    ['living longer than 24 h', { exp: nowSeconds() + 25 * 3600 }, 'JwtLifetimeTooLongError'],
+    [
+      'living longer than 24 h and without iat',
+      { iat: undefined, exp: nowSeconds() + 48 * 3600 },
+      'JwtLifetimeTooLongError',
+    ],
+    [
+      'issued in the future',
+      { iat: nowSeconds() + 3600, exp: nowSeconds() + 7200 },
+      'JwtIssuedInFutureError',
+    ],
+  ])('refuses a token %s', async (_, extra, reason) => {
+    expect(await verifyDirectoryJwt(settings, signJwt(key, claims(extra)))).toEqual({
+      outcome: 'unauthorized',
+      reason,
+    });
+  });
+
+  it("applies the directory's own maximum lifetime", async () => {
+    const short = { ...settings, maxLifetimeSeconds: 900 };
+    expect((await verifyDirectoryJwt(short, signJwt(key, claims({ exp: nowSeconds() + 600 })))).outcome).toBe(
+      'ok',
+    );
+    expect(await verifyDirectoryJwt(short, signJwt(key, claims({ exp: nowSeconds() + 3600 })))).toEqual({
+      outcome: 'unauthorized',
+      reason: 'JwtLifetimeTooLongError',
+    });
+    // A token 23 h long is fine under the default.
+    expect(
+      (await verifyDirectoryJwt(settings, signJwt(key, claims({ exp: nowSeconds() + 23 * 3600 })))).outcome,
+    ).toBe('ok');
   });
 
   it('tolerates a small clock skew on exp and nbf', async () => {
@@ -140,6 +180,64 @@ describe('JWKS key rotation', () => {
       expect(jwks.fetches()).toBe(3);
       // Known keys keep working meanwhile.
       expect((await verifyDirectoryJwt(settings, token(first))).outcome).toBe('ok');
+    } finally {
+      await jwks.close();
+    }
+  });
+});
+
+describe('an unreachable JWKS', () => {
+  const key = rsaKey();
+  const token = () =>
+    signJwt(key, { iss: issuer, aud: audience, iat: nowSeconds(), exp: nowSeconds() + 600 });
+
+  it('is "unavailable" with a retry delay when the JWKS answers 500, and recovers when it heals', async () => {
+    const jwks = await startJwksServer([key]);
+    try {
+      const settings: OAuthSettings = {
+        issuer,
+        audience: [audience],
+        jwksUri: jwks.jwksUri,
+        algorithms: ['RS256'],
+      };
+      jwks.answerWith(500);
+      expect(await verifyDirectoryJwt(settings, token())).toEqual({
+        outcome: 'unavailable',
+        reason: 'FetchError',
+        retryAfterSeconds: JWKS_UNAVAILABLE_RETRY_AFTER_SECONDS,
+      });
+      jwks.answerWith(200);
+      expect((await verifyDirectoryJwt(settings, token())).outcome).toBe('ok');
+    } finally {
+      await jwks.close();
+    }
+  });
+
+  it('is "unavailable" when nothing listens at the JWKS URI', async () => {
+    const jwks = await startJwksServer([key]);
+    await jwks.close();
+    const settings: OAuthSettings = {
+      issuer,
+      audience: [audience],
+      jwksUri: jwks.jwksUri,
+      algorithms: ['RS256'],
+    };
+    expect((await verifyDirectoryJwt(settings, token())).outcome).toBe('unavailable');
+  });
+
+  it('stays 401 when the JWKS answers without the kid', async () => {
+    const jwks = await startJwksServer([rsaKey()]);
+    try {
+      const settings: OAuthSettings = {
+        issuer,
+        audience: [audience],
+        jwksUri: jwks.jwksUri,
+        algorithms: ['RS256'],
+      };
+      expect(await verifyDirectoryJwt(settings, token())).toEqual({
+        outcome: 'unauthorized',
+        reason: 'KidNotFoundInJwksError',
+      });
     } finally {
       await jwks.close();
     }
