@@ -30,6 +30,7 @@ import type {
   VendorHttp,
 } from './connector.ts';
 import { errorText, PermanentError } from './errors.ts';
+import { restoreStateAfter } from './outcomes.ts';
 import { type GroupReader, inScope, type Scope } from './scope.ts';
 import { VendorTimeBudgetError } from './vendor-http-errors.ts';
 
@@ -264,20 +265,6 @@ async function settle(
   }
   // Our lease expired and another delivery took over: the history keeps what we did.
   deps.log.warn('Ledger state moved on while the handler ran', logKeys(claimed.connectorId, event));
-}
-
-/**
- * What a state keeps for a return after an outcome: a revocation's new restore state replaces the
- * old one, a restore uses it up, anything else (a failure, a second revocation that found the
- * account already revoked) leaves it as it was.
- */
-function restoreStateAfter(
-  outcome: Outcome,
-  current: ApplicationState['restoreState'],
-): ApplicationState['restoreState'] {
-  if (outcome.status === 'restored') return undefined;
-  if (outcome.status === 'revoked' && outcome.restoreState) return outcome.restoreState;
-  return current;
 }
 
 /** The handler's outcome, or out_of_scope, or the failure its throw means. Never throws. */
