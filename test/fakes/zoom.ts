@@ -112,7 +112,7 @@ export async function startZoomFake(options: ZoomFakeOptions = {}): Promise<Zoom
     // licenses associated with a user. It will prevent the deactivated user from logging into their
     // Zoom account." Reactivating lets them sign in again: it gives no licence back. Zoom refuses an
     // owner or an admin (make them a member first) and a pending user (not activated yet); the codes
-    // of those refusals are not documented, so the fake answers 400 with code 300 and Zoom's wording.
+    // of those refusals are not documented, so the fake answers 400, code 300, with a paraphrase.
     // https://developers.zoom.us/docs/api/users/#tag/users/PUT/users/{userId}/status
     const status = matchPath('/v2/users/:userId/status', path);
     if (status && method === 'PUT') {

@@ -4,8 +4,9 @@
  * connector can give back what the vendor forgot (Zoom's licence type), and a later revocation
  * that found nothing left to revoke does not erase it.
  */
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import zoom from '../../../functions/connectors/zoom/connector.ts';
 import { DynamoRevocationLedger } from '../../../shared/adapters/dynamodb/revocation-ledger.ts';
 import { defineConnector, type Outcome } from '../../../shared/connectors/connector.ts';
 import { prepareConnector } from '../../../shared/connectors/prepare.ts';
@@ -15,6 +16,7 @@ import {
   type RuntimeDependencies,
 } from '../../../shared/connectors/runtime.ts';
 import { noGroups } from '../../../shared/connectors/scope.ts';
+import { startZoomFake, type ZoomFake } from '../../fakes/zoom.ts';
 import { useDynamoTable } from '../../support/dynamo.ts';
 import { userEvent } from '../../support/lifecycle-events.ts';
 
@@ -48,10 +50,13 @@ function licensing(revocations: Outcome[], seen: (Record<string, string> | undef
   }) as PreparedConnector;
 }
 
-beforeAll(() => {
+let zoomFake: ZoomFake;
+beforeAll(async () => {
   ledger = new DynamoRevocationLedger(table.document, table.tableName);
   deps = { ledger, groups: noGroups, log: silent, leaseMs: 60_000 };
+  zoomFake = await startZoomFake({ users: ['ada@example.com'] });
 });
+afterAll(() => zoomFake?.close());
 
 describe('restore state', () => {
   it('hands what the revocation kept to the reactivation, through a later no-op revocation, then forgets it', async () => {
@@ -75,5 +80,27 @@ describe('restore state', () => {
 
     await applyEvent(connector, userEvent('user.reactivated', { userId, sequence: 4 }), first, deps);
     expect(seen).toEqual([{ licenceType: '2' }, undefined]);
+  });
+
+  it('gives a Zoom returner back the licence Zoom removed when they left', async () => {
+    const { settings, secrets } = zoomFake.connectorConfig();
+    const connector = prepareConnector({
+      definition: zoom,
+      settings,
+      scope: 'everyone',
+      secrets: async () => secrets,
+    }) as PreparedConnector;
+    const userId = `user-${Math.random().toString(36).slice(2, 10)}`;
+    const who = { userId, userName: 'ada@example.com' };
+    await applyEvent(connector, userEvent('user.deactivated', { ...who, sequence: 1 }), first, deps);
+    expect(zoomFake.byEmail('ada@example.com')).toMatchObject({ status: 'inactive', type: 1 });
+    await applyEvent(connector, userEvent('user.deleted', { ...who, sequence: 2 }), first, deps);
+    expect(
+      await applyEvent(connector, userEvent('user.reactivated', { ...who, sequence: 3 }), first, deps),
+    ).toEqual({
+      kind: 'done',
+      status: 'restored',
+    });
+    expect(zoomFake.byEmail('ada@example.com')).toMatchObject({ status: 'active', type: 2 });
   });
 });
