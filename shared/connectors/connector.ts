@@ -62,6 +62,13 @@ export interface Outcome {
    * The next delivery waits at least that long, whatever the backoff schedule says.
    */
   readonly retryAfterSeconds?: number;
+  /**
+   * For revoked: what the connector needs to give back to a returner that the vendor cannot tell
+   * it later (Zoom forgets a deactivated user's licence type). The runtime keeps it with the
+   * ledger state and hands it to the next `user.reactivated` handler as `context.restoreState`.
+   * A revocation that returns none (an account already revoked) keeps the earlier one.
+   */
+  readonly restoreState?: Readonly<Record<string, string>>;
 }
 
 /** The user event types a connector can act on. */
@@ -136,6 +143,8 @@ export interface HandlerContext<Settings, Secrets> {
   readonly log: ConnectorLogger;
   /** Which delivery of this event this is (1 = first). */
   readonly attempt: number;
+  /** What the last revocation of this user in this application kept for a return (see {@link Outcome.restoreState}). */
+  readonly restoreState?: Readonly<Record<string, string>>;
 }
 
 export type ConnectorHandlers<Settings, Secrets> = {

@@ -4,6 +4,7 @@
  * configuration (permanent until someone fixes the credentials), 408/429/5xx are transient, any
  * other 4xx is a refusal a retry will not change.
  */
+import type { ApplicationState } from '../ports/revocation-ledger.ts';
 import type { Outcome, VendorResponse } from './connector.ts';
 import { retryAfterMs } from './vendor-http.ts';
 
@@ -90,3 +91,21 @@ export function failureOutcome(application: string, response: VendorResponse, ac
 /** 2xx. */
 export const succeeded = (response: VendorResponse): boolean =>
   response.status >= 200 && response.status < 300;
+
+/**
+ * What a state keeps for a return after an outcome: a revocation's new restore state replaces the
+ * old one, a restore uses it up, anything else (a failure, a second revocation that found the
+ * account already revoked) leaves it as it was.
+ *
+ * @example
+ * restoreStateAfter({ status: 'revoked', restoreState: { type: '2' } }, undefined); // { type: '2' }
+ * restoreStateAfter({ status: 'restored' }, { type: '2' }); // undefined
+ */
+export function restoreStateAfter(
+  outcome: Outcome,
+  current: ApplicationState['restoreState'],
+): ApplicationState['restoreState'] {
+  if (outcome.status === 'restored') return undefined;
+  if (outcome.status === 'revoked' && outcome.restoreState) return outcome.restoreState;
+  return current;
+}

@@ -30,6 +30,7 @@ import type {
   VendorHttp,
 } from './connector.ts';
 import { errorText, PermanentError } from './errors.ts';
+import { restoreStateAfter } from './outcomes.ts';
 import { type GroupReader, inScope, type Scope } from './scope.ts';
 import { VendorTimeBudgetError } from './vendor-http-errors.ts';
 
@@ -113,6 +114,7 @@ const outcomeSchema = z.object({
   vendorReference: z.string().optional(),
   instructions: z.string().optional(),
   retryAfterSeconds: z.number().nonnegative().optional(),
+  restoreState: z.record(z.string(), z.string()).optional(),
 });
 
 /** Conditional writes lost to a concurrent writer are re-read and retried this often before redelivery. */
@@ -193,7 +195,7 @@ async function finish(
   claimed: ApplicationState,
   handler: AnyHandler,
 ): Promise<Decision> {
-  let outcome = await outcomeOf(connector, event, deps, claimed.attempts, handler);
+  let outcome = await outcomeOf(connector, event, deps, claimed, handler);
   if (outcome.status === 'failed_retryable' && delivery.receiveCount >= delivery.maxReceiveCount)
     outcome = {
       status: 'failed_permanent',
@@ -242,8 +244,10 @@ async function settle(
       error: _error,
       vendorReference: _ref,
       instructions: _i,
+      restoreState,
       ...kept
     } = current;
+    const keptForReturn = restoreStateAfter(outcome, restoreState);
     const next: ApplicationState = {
       ...kept,
       status: outcome.status,
@@ -253,6 +257,7 @@ async function settle(
       ...(outcome.detail && failed ? { error: outcome.detail } : {}),
       ...(outcome.vendorReference ? { vendorReference: outcome.vendorReference } : {}),
       ...(outcome.instructions ? { instructions: outcome.instructions } : {}),
+      ...(keptForReturn ? { restoreState: keptForReturn } : {}),
       version: current.version + 1,
     };
     if (await deps.ledger.putApplication(event.directoryId, event.user.id, next, current.version)) return;
@@ -267,9 +272,10 @@ async function outcomeOf(
   connector: PreparedConnector,
   event: UserEvent,
   deps: RuntimeDependencies,
-  attempt: number,
+  claimed: ApplicationState,
   handler: AnyHandler,
 ): Promise<Outcome> {
+  const attempt = claimed.attempts;
   try {
     if (!(await inScope(connector.scope, event, deps.groups)))
       return { status: 'out_of_scope', detail: 'The user is not in the connector’s scope.' };
@@ -280,6 +286,7 @@ async function outcomeOf(
       http: connector.http(secrets, deps.log),
       log: deps.log,
       attempt,
+      ...(claimed.restoreState ? { restoreState: claimed.restoreState } : {}),
     });
     const parsed = outcomeSchema.safeParse(returned);
     if (!parsed.success)

@@ -42,6 +42,8 @@ export interface ApplicationState {
   readonly vendorReference?: string;
   readonly instructions?: string;
   readonly error?: string;
+  /** What the last revocation kept for a return (Outcome.restoreState), until a restore uses it. */
+  readonly restoreState?: Readonly<Record<string, string>>;
   /**
    * Held while a handler runs: another event for the same user and application waits (it is
    * redelivered later) until the holder finishes or the lease expires, so two events never call

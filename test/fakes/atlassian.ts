@@ -1,9 +1,12 @@
 /**
  * A local Atlassian organization admin API (v2) for the Atlassian connector: the directory user
- * search (exact `emails` filter, cursor pagination through `links.next`), the directories of an
- * account, and suspend / restore / remove a user in a directory, with the organization API key
- * as a bearer token and Atlassian's error bodies (`errors[]` with ADMIN-UAM codes).
- * Docs: https://developer.atlassian.com/cloud/admin/organization/rest/api-group-users/
+ * search (exact `emails` filter, cursor pagination through `links.next`, 50 users a page unless
+ * `limit` says otherwise), a user's details in one directory, the directories of an account, and
+ * suspend / restore / remove a user in a directory; and the user management API's account
+ * lifecycle (disable / enable a managed account), with the organization API key as a bearer token
+ * and Atlassian's error bodies (`errors[]` with ADMIN-UAM codes).
+ * Docs: https://developer.atlassian.com/cloud/admin/organization/rest/api-group-users/ and
+ * https://developer.atlassian.com/cloud/admin/user-management/rest/api-group-lifecycle/
  */
 import { randomBytes } from 'node:crypto';
 import { type FakeReply, type FakeVendor, jsonBody, matchPath, startFakeServer } from './fake-server.ts';
@@ -14,13 +17,22 @@ export interface AtlassianFakeAccount {
   readonly name: string;
   /** Directory id → the account's access there. */
   readonly directories: Map<string, 'active' | 'suspended'>;
+  /** A managed account (its domain is verified by the organization) can be disabled. */
+  readonly managed: boolean;
+  /** `inactive` once disabled: no login to any Atlassian service, API tokens refused. */
+  accountStatus: 'active' | 'inactive';
 }
 
 export interface AtlassianFakeOptions {
   readonly port?: number;
   readonly organizationId?: string;
   /** Accounts by email, with the directories they are in (default: the one directory, active). */
-  readonly accounts?: readonly { email: string; directories?: Record<string, 'active' | 'suspended'> }[];
+  readonly accounts?: readonly {
+    email: string;
+    directories?: Record<string, 'active' | 'suspended'>;
+    managed?: boolean;
+    accountStatus?: 'active' | 'inactive';
+  }[];
   /** The most users a search page holds, whatever `limit` asks. */
   readonly pageSize?: number;
   /** Every email searched has an account, active in the default directory (`npm start`). */
@@ -61,7 +73,12 @@ export async function startAtlassianFake(options: AtlassianFakeOptions = {}): Pr
   const defaultDirectoryId = randomBytes(8).toString('hex');
   const apiKey = `ATCTT3xFfGN0${randomBytes(16).toString('base64url')}`;
   const accounts = new Map<string, AtlassianFakeAccount>();
-  const add = (account: { email: string; directories?: Record<string, 'active' | 'suspended'> }) => {
+  const add = (account: {
+    email: string;
+    directories?: Record<string, 'active' | 'suspended'>;
+    managed?: boolean;
+    accountStatus?: 'active' | 'inactive';
+  }) => {
     const accountId = `712020:${randomBytes(8).toString('hex')}`;
     const directories = new Map<string, 'active' | 'suspended'>(
       Object.entries(account.directories ?? { [defaultDirectoryId]: 'active' }),
@@ -71,6 +88,8 @@ export async function startAtlassianFake(options: AtlassianFakeOptions = {}): Pr
       email: account.email,
       name: account.email.split('@')[0] ?? '',
       directories,
+      managed: account.managed ?? true,
+      accountStatus: account.accountStatus ?? 'active',
     });
   };
   for (const account of options.accounts ?? []) add(account);
@@ -87,8 +106,27 @@ export async function startAtlassianFake(options: AtlassianFakeOptions = {}): Pr
       if (request.headers.authorization !== `Bearer ${apiKey}`) {
         return problem(401, 'ADMIN-UAM-401-1', 'Unauthenticated', 'The API key is invalid or expired');
       }
-      const prefix = `/admin/v2/orgs/${organizationId}`;
       const path = request.url.pathname;
+      // Account lifecycle (user management API): POST /users/{account_id}/manage/lifecycle/disable
+      // blocks the managed account's login to every Atlassian service; enable undoes it. 204.
+      // "You can only delete or deactivate managed accounts."
+      const lifecycle = matchPath('/users/:accountId/manage/lifecycle/:action', path);
+      if (lifecycle && request.method === 'POST') {
+        const account = accounts.get(lifecycle.accountId ?? '');
+        if (!account) return problem(404, 'ADMIN-UAM-404-1', 'Unknown Resource', 'No such account');
+        if (!account.managed)
+          return problem(
+            403,
+            'ADMIN-UAM-403-1',
+            'Forbidden',
+            'The account is not managed by this organization',
+          );
+        if (lifecycle.action === 'disable') account.accountStatus = 'inactive';
+        else if (lifecycle.action === 'enable') account.accountStatus = 'active';
+        else return problem(404, 'ADMIN-UAM-404-1', 'Unknown Resource');
+        return { status: 204 };
+      }
+      const prefix = `/admin/v2/orgs/${organizationId}`;
       if (!path.startsWith(`${prefix}/`) && path !== prefix)
         return problem(404, 'ADMIN-UAM-404-2', 'Organization not found');
       const rest = path.slice(prefix.length);
@@ -104,7 +142,8 @@ export async function startAtlassianFake(options: AtlassianFakeOptions = {}): Pr
             (wanted.size === 0 || wanted.has(account.email.toLowerCase())) &&
             (search.directoryId === '-' || account.directories.has(search.directoryId ?? '')),
         );
-        const size = Math.min(body.limit ?? 100, options.pageSize ?? 100);
+        // "The number of results to return per page. Defaults to 50."
+        const size = Math.min(body.limit ?? 50, options.pageSize ?? 100);
         const offset = body.cursor ? Number(Buffer.from(body.cursor, 'base64url').toString()) : 0;
         const next =
           offset + size < matches.length
@@ -116,7 +155,8 @@ export async function startAtlassianFake(options: AtlassianFakeOptions = {}): Pr
             data: matches.slice(offset, offset + size).map((account) => ({
               accountId: account.accountId,
               accountType: 'atlassian',
-              accountStatus: 'active',
+              accountStatus: account.accountStatus,
+              claimStatus: account.managed ? 'managed' : 'unmanaged',
               membershipStatus: membershipStatus(account),
               name: account.name,
               email: account.email,
@@ -133,6 +173,28 @@ export async function startAtlassianFake(options: AtlassianFakeOptions = {}): Pr
           body: {
             data: ids.map((directoryId) => ({ directoryId, name: `Directory ${directoryId}` })),
             links: {},
+          },
+        };
+      }
+      // Get a user's details in a directory: {data: {membershipStatus, ...}}; 404 when not in it.
+      const details = matchPath('/directories/:directoryId/users/:accountId', rest);
+      if (details && request.method === 'GET') {
+        const account = accounts.get(details.accountId ?? '');
+        const state = account?.directories.get(details.directoryId ?? '');
+        if (!account || !state)
+          return problem(404, 'ADMIN-UAM-404-1', 'Unknown Resource', 'The user is not in this directory');
+        return {
+          status: 200,
+          body: {
+            data: {
+              accountId: account.accountId,
+              accountType: 'atlassian',
+              accountStatus: account.accountStatus,
+              membershipStatus: state,
+              claimStatus: account.managed ? 'managed' : 'unmanaged',
+              name: account.name,
+              email: account.email,
+            },
           },
         };
       }

@@ -52,7 +52,12 @@ export async function runHandler<Settings, Secrets>(
   definition: ConnectorDefinition<Settings, Secrets>,
   event: EventOf<UserEventType>,
   config: { readonly settings: unknown; readonly secrets: unknown },
-  options: { readonly budgetMs?: number; readonly retry?: Partial<RetryPolicy> } = {},
+  options: {
+    readonly budgetMs?: number;
+    readonly retry?: Partial<RetryPolicy>;
+    /** What the runtime would hand a reactivation: the last revocation's `restoreState`. */
+    readonly restoreState?: Readonly<Record<string, string>>;
+  } = {},
 ): Promise<Outcome & { readonly logged: readonly Logged[] }> {
   const settings = definition.settings.parse(config.settings);
   const secrets = definition.secrets.parse(config.secrets);
@@ -74,6 +79,13 @@ export async function runHandler<Settings, Secrets>(
     | ((event: EventOf<UserEventType>, context: unknown) => Promise<Outcome>)
     | undefined;
   if (!handler) throw new Error(`${definition.id} has no handler for ${event.type}`);
-  const outcome = await handler(event, { settings, secrets, http, log, attempt: 1 });
+  const outcome = await handler(event, {
+    settings,
+    secrets,
+    http,
+    log,
+    attempt: 1,
+    ...(options.restoreState ? { restoreState: options.restoreState } : {}),
+  });
   return { ...outcome, logged };
 }

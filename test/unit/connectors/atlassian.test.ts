@@ -8,26 +8,81 @@ afterEach(() => fake?.close());
 
 const ADA = 'ada.lovelace@example.com';
 const calls = () =>
-  fake.requests.map((request) => `${request.method} ${request.url.pathname.split(fake.organizationId)[1]}`);
+  fake.requests.map((request) => {
+    const path = request.url.pathname;
+    return `${request.method} ${path.includes(fake.organizationId) ? path.split(fake.organizationId)[1] : path}`;
+  });
 
 describe('Atlassian connector, against a local organization admin API', () => {
-  it('finds the account by email and suspends its access in its directory', async () => {
+  it('finds the account by email, suspends its access in its directory and disables the managed account', async () => {
     fake = await startAtlassianFake({ accounts: [{ email: ADA }, { email: 'grace@example.com' }] });
     const outcome = await runHandler(atlassian, userEvent('user.deactivated'), fake.connectorConfig());
     const account = fake.byEmail(ADA);
     expect(outcome).toMatchObject({
       status: 'revoked',
-      detail: `Suspended the Atlassian access of ${ADA} in directory ${fake.defaultDirectoryId}`,
+      detail: `Suspended the Atlassian access of ${ADA} in directory ${fake.defaultDirectoryId}; deactivated their managed Atlassian account (no login, no API tokens anywhere)`,
       vendorReference: account?.accountId,
+      closes: ['login', 'sessions', 'apiTokens', 'seat'],
+      restoreState: { accountDisabled: 'true' },
     });
     expect(account?.directories.get(fake.defaultDirectoryId)).toBe('suspended');
+    expect(account?.accountStatus).toBe('inactive');
     expect(fake.byEmail('grace@example.com')?.directories.get(fake.defaultDirectoryId)).toBe('active');
     expect(calls()).toEqual([
       'POST /directories/-/users/search',
       'GET /directories',
+      `GET /directories/${fake.defaultDirectoryId}/users/${account?.accountId}`,
       `POST /directories/${fake.defaultDirectoryId}/users/${account?.accountId}/suspend`,
+      `POST /users/${encodeURIComponent(account?.accountId ?? '')}/manage/lifecycle/disable`,
     ]);
-    expect(JSON.parse(fake.requests[0]?.body ?? '{}')).toEqual({ emails: [ADA], limit: 100 });
+    // The documented page size (50) is what the search gets: the connector asks for no other.
+    expect(JSON.parse(fake.requests[0]?.body ?? '{}')).toEqual({ emails: [ADA] });
+  });
+
+  it('suspends only where access is still active, never a directory already suspended', async () => {
+    fake = await startAtlassianFake({
+      accounts: [{ email: ADA, directories: { eng: 'suspended', sales: 'active' } }],
+    });
+    const outcome = await runHandler(atlassian, userEvent('user.deactivated'), fake.connectorConfig());
+    expect(calls().filter((call) => call.endsWith('/suspend'))).toEqual([
+      `POST /directories/sales/users/${fake.byEmail(ADA)?.accountId}/suspend`,
+    ]);
+    expect(outcome.detail).toContain(`in directory sales (already suspended in directory eng)`);
+  });
+
+  it('leaves an account the organization does not manage enabled, and says what stays open', async () => {
+    fake = await startAtlassianFake({ accounts: [{ email: ADA, managed: false }] });
+    const outcome = await runHandler(atlassian, userEvent('user.deactivated'), fake.connectorConfig());
+    expect(outcome).toMatchObject({ status: 'revoked', closes: ['login', 'seat'] });
+    expect(outcome.detail).toContain('not managed by the organization');
+    expect(outcome.restoreState).toBeUndefined();
+    expect(calls().some((call) => call.includes('lifecycle'))).toBe(false);
+  });
+
+  it('only suspends when the operator turned account disabling off', async () => {
+    fake = await startAtlassianFake({ accounts: [{ email: ADA }] });
+    const outcome = await runHandler(
+      atlassian,
+      userEvent('user.deactivated'),
+      fake.connectorConfig({ disableManagedAccounts: false }),
+    );
+    expect(outcome).toMatchObject({ status: 'revoked', closes: ['login', 'seat'] });
+    expect(fake.byEmail(ADA)?.accountStatus).toBe('active');
+  });
+
+  it('enables the account it disabled and restores access for a returner', async () => {
+    fake = await startAtlassianFake({
+      accounts: [{ email: ADA, directories: { eng: 'suspended' }, accountStatus: 'inactive' }],
+    });
+    const outcome = await runHandler(atlassian, userEvent('user.reactivated'), fake.connectorConfig(), {
+      restoreState: { accountDisabled: 'true' },
+    });
+    expect(outcome).toMatchObject({
+      status: 'restored',
+      detail: `Enabled the Atlassian account of ${ADA}; restored the Atlassian access of ${ADA} in directory eng`,
+    });
+    expect(fake.byEmail(ADA)).toMatchObject({ accountStatus: 'active' });
+    expect(fake.byEmail(ADA)?.directories.get('eng')).toBe('active');
   });
 
   it('suspends in every directory the account is in', async () => {
@@ -35,7 +90,9 @@ describe('Atlassian connector, against a local organization admin API', () => {
       accounts: [{ email: ADA, directories: { eng: 'active', sales: 'active' } }],
     });
     const outcome = await runHandler(atlassian, userEvent('user.deactivated'), fake.connectorConfig());
-    expect(outcome.detail).toBe(`Suspended the Atlassian access of ${ADA} in 2 directories (eng, sales)`);
+    expect(outcome.detail).toMatch(
+      new RegExp(`^Suspended the Atlassian access of ${ADA} in 2 directories \\(eng, sales\\);`),
+    );
     expect([...(fake.byEmail(ADA)?.directories.values() ?? [])]).toEqual(['suspended', 'suspended']);
   });
 
@@ -48,12 +105,15 @@ describe('Atlassian connector, against a local organization admin API', () => {
     });
   });
 
-  it('does not suspend twice', async () => {
-    fake = await startAtlassianFake({ accounts: [{ email: ADA, directories: { eng: 'suspended' } }] });
+  it('does not suspend twice, and does not disable an account twice', async () => {
+    fake = await startAtlassianFake({
+      accounts: [{ email: ADA, directories: { eng: 'suspended' }, accountStatus: 'inactive' }],
+    });
     const outcome = await runHandler(atlassian, userEvent('user.deleted'), fake.connectorConfig());
     expect(outcome).toMatchObject({
       status: 'revoked',
-      detail: `Atlassian access of ${ADA} was already suspended`,
+      detail: `Atlassian access of ${ADA} was already suspended; their managed Atlassian account was already deactivated`,
+      closes: ['login', 'sessions', 'apiTokens', 'seat'],
     });
     expect(calls()).toEqual(['POST /directories/-/users/search']);
   });
@@ -88,17 +148,19 @@ describe('Atlassian connector, against a local organization admin API', () => {
       userEvent('user.deleted'),
       fake.connectorConfig({ leaverAction: 'remove' }),
     );
-    expect(removed.detail).toBe(
-      `Removed the Atlassian access of ${ADA} in directory ${fake.defaultDirectoryId}`,
+    expect(removed.detail).toMatch(
+      new RegExp(`^Removed the Atlassian access of ${ADA} in directory ${fake.defaultDirectoryId};`),
     );
     expect(fake.byEmail(ADA)?.directories.size).toBe(0);
     const returner = await runHandler(
       atlassian,
       userEvent('user.reactivated'),
       fake.connectorConfig({ leaverAction: 'remove' }),
+      { ...(removed.restoreState ? { restoreState: removed.restoreState } : {}) },
     );
     expect(returner.status).toBe('manual_pending');
     expect(returner.instructions).toContain(`Invite ${ADA} to the organization again`);
+    expect(returner.detail).toMatch(/^Enabled the Atlassian account/);
   });
 
   it('restores suspended access for a returner', async () => {
@@ -116,7 +178,8 @@ describe('Atlassian connector, against a local organization admin API', () => {
     fake.failNext(1, { status: 429, retryAfter: 0 });
     const outcome = await runHandler(atlassian, userEvent('user.deactivated'), fake.connectorConfig());
     expect(outcome.status).toBe('revoked');
-    expect(fake.requests).toHaveLength(4);
+    expect(fake.requests[0]?.url.pathname).toBe(fake.requests[1]?.url.pathname);
+    expect(fake.byEmail(ADA)?.directories.get(fake.defaultDirectoryId)).toBe('suspended');
   });
 
   it('retries 5xx answers, then suspends', async () => {
@@ -127,7 +190,7 @@ describe('Atlassian connector, against a local organization admin API', () => {
     });
     const outcome = await runHandler(atlassian, userEvent('user.deactivated'), fake.connectorConfig());
     expect(outcome.status).toBe('revoked');
-    expect(fake.requests).toHaveLength(5);
+    expect(fake.byEmail(ADA)?.directories.get(fake.defaultDirectoryId)).toBe('suspended');
   });
 
   it('fails permanently when the API key is refused', async () => {

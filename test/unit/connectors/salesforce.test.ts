@@ -21,12 +21,13 @@ describe('Salesforce connector, against a local Salesforce', () => {
     const user = fake.byUsername(ADA);
     expect(outcome).toMatchObject({
       status: 'revoked',
-      detail: `Salesforce user ${ADA} deactivated`,
+      detail: `Salesforce user ${ADA} frozen, 1 session ended, then deactivated`,
       vendorReference: user?.Id,
     });
     expect(user?.IsActive).toBe(false);
     expect(fake.byUsername('grace@example.com')?.IsActive).toBe(true);
-    const [token, query, update] = fake.requests;
+    const [token, query] = fake.requests;
+    const update = fake.requests.at(-1);
     expect(token?.body).toMatch(/^grant_type=client_credentials&client_id=3MVG9/);
     expect(query?.url.searchParams.get('q')).toBe(
       `SELECT Id, Username, IsActive FROM User WHERE Username = '${ADA}'`,
@@ -51,6 +52,7 @@ describe('Salesforce connector, against a local Salesforce', () => {
     expect(outcome).toMatchObject({
       status: 'revoked',
       detail: `Salesforce user ${ADA} was already inactive`,
+      closes: ['login', 'apiTokens', 'seat'],
     });
     expect(fake.requests.filter((request) => request.method === 'PATCH')).toHaveLength(0);
   });
@@ -77,7 +79,10 @@ describe('Salesforce connector, against a local Salesforce', () => {
       userEvent('user.deactivated', { userName: obrien, emails: [] }),
       withSettings({ matchOn: 'FederationIdentifier' }),
     );
-    expect(outcome).toMatchObject({ status: 'revoked', detail: 'Salesforce user sf-obrien deactivated' });
+    expect(outcome).toMatchObject({
+      status: 'revoked',
+      detail: 'Salesforce user sf-obrien frozen, 1 session ended, then deactivated',
+    });
     expect(soqlString("a'b\\c")).toBe("a\\'b\\\\c");
   });
 
@@ -130,19 +135,71 @@ describe('Salesforce connector, against a local Salesforce', () => {
     expect(fake.tokens.count).toBe(2);
   });
 
-  it('reports what Salesforce says when it refuses the deactivation', async () => {
+  it('freezes a user Salesforce will not deactivate, and hands the blocking reason to an operator', async () => {
     fake = await startSalesforceFake({ users: [ada], cannotDeactivate: [ADA] });
     const outcome = await runHandler(salesforce, userEvent('user.deactivated'), fake.connectorConfig());
+    expect(fake.byUsername(ADA)).toMatchObject({ IsActive: true, IsFrozen: true, sessions: [] });
     expect(outcome).toMatchObject({
-      status: 'failed_permanent',
-      detail: `Salesforce refused to deactivate ${ADA} (400): FIELD_INTEGRITY_EXCEPTION: You cannot deactivate a user who is the default lead owner`,
+      status: 'manual_pending',
+      closes: ['login', 'sessions'],
+      restoreState: { frozen: 'true' },
     });
+    expect(outcome.detail).toBe(
+      `Salesforce user ${ADA} frozen (cannot log in) and their sessions ended, but Salesforce refused to deactivate them: FIELD_INTEGRITY_EXCEPTION: You cannot deactivate the Default Workflow User`,
+    );
+    expect(outcome.instructions).toContain('You cannot deactivate the Default Workflow User');
+    expect(outcome.instructions).toContain('licence');
   });
 
-  it('activates a returner', async () => {
-    fake = await startSalesforceFake({ users: [{ ...ada, IsActive: false }] });
+  it('freezes first, ends every session, then deactivates, and says what that closed', async () => {
+    fake = await startSalesforceFake({ users: [{ ...ada, sessions: ['0AkAAA1', '0AkAAA2'] }] });
+    const outcome = await runHandler(salesforce, userEvent('user.deactivated'), fake.connectorConfig());
+    expect(fake.byUsername(ADA)).toMatchObject({ IsActive: false, IsFrozen: true, sessions: [] });
+    expect(outcome).toMatchObject({
+      status: 'revoked',
+      detail: `Salesforce user ${ADA} frozen, 2 sessions ended, then deactivated`,
+      closes: ['login', 'sessions', 'apiTokens', 'seat'],
+      restoreState: { frozen: 'true' },
+    });
+    const writes = fake.requests
+      .filter((request) => request.method !== 'GET' && request.method !== 'POST')
+      .map((request) => `${request.method} ${request.url.pathname.replace(/^.*sobjects\//, '')}`);
+    expect(writes.map((write) => write.replace(/\/\w+$/, ''))).toEqual([
+      'PATCH UserLogin',
+      'DELETE AuthSession',
+      'DELETE AuthSession',
+      'PATCH User',
+    ]);
+  });
+
+  it('leaves sessions alone when the operator turned that off', async () => {
+    fake = await startSalesforceFake({ users: [ada] });
+    const outcome = await runHandler(
+      salesforce,
+      userEvent('user.deactivated'),
+      withSettings({ endSessions: false }),
+    );
+    expect(fake.byUsername(ADA)?.sessions).toHaveLength(1);
+    expect(outcome.closes).toEqual(['login', 'apiTokens', 'seat']);
+  });
+
+  it('activates a returner and unfreezes the login this connector froze', async () => {
+    fake = await startSalesforceFake({ users: [{ ...ada, IsActive: false, IsFrozen: true }] });
+    const outcome = await runHandler(salesforce, userEvent('user.reactivated'), fake.connectorConfig(), {
+      restoreState: { frozen: 'true' },
+    });
+    expect(outcome).toMatchObject({
+      status: 'restored',
+      detail: `Salesforce user ${ADA} activated and unfrozen`,
+    });
+    expect(fake.byUsername(ADA)).toMatchObject({ IsActive: true, IsFrozen: false });
+  });
+
+  it('never unfreezes a login someone else froze', async () => {
+    fake = await startSalesforceFake({ users: [{ ...ada, IsActive: false, IsFrozen: true }] });
     const outcome = await runHandler(salesforce, userEvent('user.reactivated'), fake.connectorConfig());
-    expect(outcome).toMatchObject({ status: 'restored', detail: `Salesforce user ${ADA} activated` });
-    expect(fake.byUsername(ADA)?.IsActive).toBe(true);
+    expect(fake.byUsername(ADA)).toMatchObject({ IsActive: true, IsFrozen: true });
+    expect(outcome).toMatchObject({ status: 'restored' });
+    expect(outcome.detail).toContain('still frozen');
   });
 });

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import zoom from '../../../functions/connectors/zoom/connector.ts';
-import { startZoomFake, type ZoomFake } from '../../fakes/zoom.ts';
+import { startZoomFake, ZOOM_SSO_LOGIN, type ZoomFake } from '../../fakes/zoom.ts';
 import { runHandler, userEvent } from '../../support/connector-harness.ts';
 
 let fake: ZoomFake;
@@ -16,8 +16,10 @@ describe('Zoom connector, against a local Zoom', () => {
     const ada = fake.byEmail(ADA);
     expect(outcome).toMatchObject({
       status: 'revoked',
-      detail: `Zoom user ${ADA} deactivated`,
+      detail: `Zoom user ${ADA} deactivated; their Licensed licence was released`,
       vendorReference: ada?.id,
+      closes: ['login', 'seat'],
+      restoreState: { type: '2' },
     });
     expect(ada?.status).toBe('inactive');
     expect(fake.byEmail('grace@example.com')?.status).toBe('active');
@@ -37,7 +39,12 @@ describe('Zoom connector, against a local Zoom', () => {
   it('does not deactivate twice: an inactive user is already revoked', async () => {
     fake = await startZoomFake({ inactive: [ADA] });
     const outcome = await runHandler(zoom, userEvent('user.deleted'), fake.connectorConfig());
-    expect(outcome).toMatchObject({ status: 'revoked', detail: `Zoom user ${ADA} was already deactivated` });
+    expect(outcome).toMatchObject({
+      status: 'revoked',
+      detail: `Zoom user ${ADA} was already deactivated`,
+      closes: ['login', 'seat'],
+    });
+    expect(outcome.restoreState).toBeUndefined();
     expect(paths().filter((path) => path.startsWith('PUT'))).toEqual([]);
   });
 
@@ -96,11 +103,104 @@ describe('Zoom connector, against a local Zoom', () => {
     expect(fake.tokens.count).toBe(2);
   });
 
-  it('activates a returner', async () => {
+  it('demotes an admin to member, then deactivates them, and says so', async () => {
+    fake = await startZoomFake({ accounts: [{ email: ADA, role_id: '1' }] });
+    const outcome = await runHandler(zoom, userEvent('user.deactivated'), fake.connectorConfig());
+    const ada = fake.byEmail(ADA);
+    expect(ada).toMatchObject({ status: 'inactive', role_id: '2', type: 1 });
+    expect(outcome).toMatchObject({
+      status: 'revoked',
+      detail: `Zoom user ${ADA} deactivated after their Admin role was taken away (Member); their Licensed licence was released`,
+      closes: ['login', 'seat'],
+      restoreState: { type: '2', roleId: '1' },
+    });
+    expect(paths()).toContain('POST /v2/roles/2/members');
+    expect(fake.requests.find((request) => request.url.pathname === '/v2/roles/2/members')?.body).toBe(
+      JSON.stringify({ members: [{ id: ada?.id }] }),
+    );
+  });
+
+  it('never tries to deactivate the account owner: a permanent failure that says what to do', async () => {
+    fake = await startZoomFake({ accounts: [{ email: ADA, role_id: '0' }] });
+    const outcome = await runHandler(zoom, userEvent('user.deactivated'), fake.connectorConfig());
+    expect(outcome.status).toBe('failed_permanent');
+    expect(outcome.detail).toContain('owner');
+    expect(fake.byEmail(ADA)?.status).toBe('active');
+  });
+
+  it('withdraws a pending invitation by deleting the pending user, so it can no longer be accepted', async () => {
+    fake = await startZoomFake({ accounts: [{ email: ADA, status: 'pending' }] });
+    const outcome = await runHandler(zoom, userEvent('user.deactivated'), fake.connectorConfig());
+    expect(fake.byEmail(ADA)).toBeUndefined();
+    expect(outcome).toMatchObject({
+      status: 'revoked',
+      detail: `Zoom user ${ADA} had not accepted their invitation: the pending user was deleted`,
+      closes: ['login', 'sessions', 'apiTokens', 'seat'],
+    });
+    expect(paths().filter((path) => path.startsWith('DELETE'))).toHaveLength(1);
+    expect(fake.requests.at(-1)?.url.searchParams.get('action')).toBe('disassociate');
+  });
+
+  it("ends an SSO user's live session by revoking their SSO token before deactivating", async () => {
+    fake = await startZoomFake({ accounts: [{ email: ADA, login_types: [ZOOM_SSO_LOGIN] }] });
+    const outcome = await runHandler(zoom, userEvent('user.deactivated'), fake.connectorConfig());
+    const ada = fake.byEmail(ADA);
+    expect(ada).toMatchObject({ status: 'inactive', signedIn: false });
+    expect(outcome).toMatchObject({ status: 'revoked', closes: ['login', 'sessions', 'seat'] });
+    expect(outcome.detail).toContain('SSO session ended');
+    expect(paths()).toContain(`DELETE /v2/users/${ada?.id}/token`);
+  });
+
+  it('leaves the SSO token alone when the operator turned it off', async () => {
+    fake = await startZoomFake({ accounts: [{ email: ADA, login_types: [ZOOM_SSO_LOGIN] }] });
+    const config = fake.connectorConfig();
+    const outcome = await runHandler(zoom, userEvent('user.deactivated'), {
+      ...config,
+      settings: { ...config.settings, revokeSsoToken: false },
+    });
+    expect(outcome).toMatchObject({ status: 'revoked', closes: ['login', 'seat'] });
+    expect(fake.byEmail(ADA)?.signedIn).toBe(true);
+  });
+
+  it('activates a returner and gives back the licence type recorded at revocation', async () => {
+    fake = await startZoomFake({ users: [ADA] });
+    const left = await runHandler(zoom, userEvent('user.deactivated'), fake.connectorConfig());
+    expect(fake.byEmail(ADA)?.type).toBe(1);
+    const outcome = await runHandler(zoom, userEvent('user.reactivated'), fake.connectorConfig(), {
+      ...(left.restoreState ? { restoreState: left.restoreState } : {}),
+    });
+    expect(fake.byEmail(ADA)).toMatchObject({ status: 'active', type: 2 });
+    expect(outcome).toMatchObject({
+      status: 'restored',
+      detail: `Zoom user ${ADA} activated; their Licensed licence was given back`,
+    });
+  });
+
+  it('gives the licence back even when an earlier try already activated the returner', async () => {
+    fake = await startZoomFake({ accounts: [{ email: ADA, type: 1 }] });
+    const outcome = await runHandler(zoom, userEvent('user.reactivated'), fake.connectorConfig(), {
+      restoreState: { type: '2' },
+    });
+    expect(fake.byEmail(ADA)?.type).toBe(2);
+    expect(outcome.status).toBe('restored');
+  });
+
+  it('asks an operator for the licence when nothing recorded what the returner had', async () => {
     fake = await startZoomFake({ inactive: [ADA] });
     const outcome = await runHandler(zoom, userEvent('user.reactivated'), fake.connectorConfig());
-    expect(outcome).toMatchObject({ status: 'restored', detail: `Zoom user ${ADA} activated` });
-    expect(fake.byEmail(ADA)?.status).toBe('active');
+    expect(fake.byEmail(ADA)).toMatchObject({ status: 'active', type: 1 });
+    expect(outcome.status).toBe('manual_pending');
+    expect(outcome.instructions).toContain('licence');
+  });
+
+  it('does not give an admin role back on its own: the detail tells the operator', async () => {
+    fake = await startZoomFake({ accounts: [{ email: ADA, status: 'inactive', type: 1 }] });
+    const outcome = await runHandler(zoom, userEvent('user.reactivated'), fake.connectorConfig(), {
+      restoreState: { type: '1', roleId: '1' },
+    });
+    expect(fake.byEmail(ADA)).toMatchObject({ status: 'active', role_id: '2' });
+    expect(outcome.status).toBe('restored');
+    expect(outcome.detail).toContain('Admin role is not given back');
   });
 
   it('fails permanently for a user with no address to match', async () => {
