@@ -114,6 +114,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   process.env.AWS_REGION ??= 'local';
   process.env.AWS_ACCESS_KEY_ID ??= 'local';
   process.env.AWS_SECRET_ACCESS_KEY ??= 'local';
+  // While a supervised DynamoDB Local restarts: requests answered 503, stream and queues paused.
+  const health = options.dynamoHealth;
+  const paused = health ? () => !health.available() : undefined;
 
   const table = await ensureTable(dynamoClientFor(options.dynamoEndpoint), options.tableName);
   const directoryId = options.directoryId ?? 'default';
@@ -123,8 +126,6 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   const bus = new LocalEventBus((error) => console.error('Local event subscriber failed:', error));
   const ledger = new DynamoRevocationLedger(client, options.tableName);
   const evidence = new EvidenceService(ledger);
-  const health = options.dynamoHealth;
-  const paused = health ? () => !health.available() : undefined;
   // Connectors subscribe before the stream is read, so that they see the first event too.
   const connectors =
     options.connectors && options.connectors.length > 0

@@ -37,6 +37,14 @@ afterAll(async () => {
     running.child.kill('SIGINT');
     await running.exited;
   }
+  // A JVM orphaned by a failed run (it leads its own process group).
+  for (const pid of processesInFolder()) {
+    try {
+      process.kill(-pid, 'SIGKILL');
+    } catch {
+      // Gone meanwhile, or not a group leader (a member of one just killed).
+    }
+  }
   rmSync(cwd, { recursive: true, force: true });
 });
 
