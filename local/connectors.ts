@@ -51,6 +51,8 @@ export interface LocalConnectorsOptions {
   readonly onRecorded?: (recorded: RecordedOutcome) => void;
   readonly onDeadLetter?: (queue: string, letter: DeadLetter) => void;
   readonly log?: ConnectorLogger;
+  /** Queues receive nothing while this says so (DynamoDB Local is restarting). */
+  readonly paused?: () => boolean;
 }
 
 export interface LocalConnectors {
@@ -87,6 +89,7 @@ export function startLocalConnectors(options: LocalConnectorsOptions): LocalConn
       maxReceiveCount,
       // A message nobody answers for (a crash) reappears quickly, as a short visibility timeout would.
       visibilityTimeoutMs: 10_000,
+      ...(options.paused ? { paused: options.paused } : {}),
       onDeadLetter: (letter) => options.onDeadLetter?.(name, letter),
       onError: (error) => log.error('Local queue handler failed', { queue: name, error: String(error) }),
     });
@@ -118,9 +121,9 @@ export function startLocalConnectors(options: LocalConnectorsOptions): LocalConn
     });
     queues[connector.id] = queue;
     stops.push(
-      options.bus.subscribe(patternOfTypes(subscribedEventTypes(setup.definition)), (event) => {
-        queue.send(JSON.stringify(event));
-      }),
+      options.bus.subscribe(patternOfTypes(subscribedEventTypes(setup.definition)), (event) =>
+        queue.whenHandled(queue.send(JSON.stringify(event))),
+      ),
     );
   }
 
@@ -138,9 +141,10 @@ export function startLocalConnectors(options: LocalConnectorsOptions): LocalConn
   });
   const recorder = queueFor('evidence-recorder', () => recorderHandler);
   stops.push(
-    options.bus.subscribe(patternOfTypes(RECORDED_EVENT_TYPES), (event) => {
-      recorder.send(JSON.stringify(event));
-    }),
+    // Done with an event once its message is handled: only then may the stream be checkpointed past it.
+    options.bus.subscribe(patternOfTypes(RECORDED_EVENT_TYPES), (event) =>
+      recorder.whenHandled(recorder.send(JSON.stringify(event))),
+    ),
   );
 
   return {

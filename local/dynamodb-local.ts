@@ -25,6 +25,10 @@ export interface DynamoDbLocal {
   readonly port: number;
   /** Pid of the JVM, which leads its own process group. */
   readonly pid: number;
+  /** Resolves, with how, once the JVM has exited: after stop(), or on its own (a crash, `kill -9`). */
+  readonly exited: Promise<string>;
+  /** The tail of the JVM's output, for error messages. */
+  output(): string;
   /** Stops the whole process group: SIGTERM, then SIGKILL after a grace period. Idempotent. */
   stop(): Promise<void>;
 }
@@ -105,6 +109,10 @@ async function launch(port: number, dbPath: string | null, timeoutMs: number): P
   const pid = child.pid;
   if (pid === undefined) throw new Error(`Cannot start DynamoDB Local: ${await exited}`);
   liveGroups.add(pid);
+  // A JVM that died on its own leaves nothing for the exit hooks to kill (its group id may be reused).
+  void exited.then(() => {
+    if (!groupAlive(pid)) liveGroups.delete(pid);
+  });
 
   const endpoint = `http://127.0.0.1:${port}`;
   const stop = once(() => stopGroup(child, pid));
@@ -119,7 +127,7 @@ async function launch(port: number, dbPath: string | null, timeoutMs: number): P
       cause: error,
     });
   }
-  return { endpoint, port, pid, stop };
+  return { endpoint, port, pid, exited, output, stop };
 }
 
 function spawnDetached(port: number, dbPath: string | null): ChildProcess {

@@ -2,7 +2,9 @@
  * The local stand-in for the EventBridge custom bus: an EventPublisher that routes each event to
  * the local subscribers whose pattern matches, by the same shared patterns the CDK rules deploy.
  * Delivery is asynchronous and a failing subscriber affects neither the publisher nor the others,
- * as with EventBridge targets.
+ * as with EventBridge targets. A subscriber may return a promise that resolves once it is done with
+ * the event (a connector's: once its queue has handled the message); `settled()` waits for those,
+ * which is what the stream poller's checkpoint waits for.
  */
 import { randomUUID } from 'node:crypto';
 import { detailTypeOf, EVENT_SOURCE, type LifecycleEvent } from '../shared/events/catalogue.ts';
@@ -19,6 +21,7 @@ interface Subscription {
 
 export class LocalEventBus implements EventPublisher {
   private readonly subscriptions = new Set<Subscription>();
+  private readonly deliveries = new Set<Promise<void>>();
   private published = 0;
 
   /** @param onSubscriberError where a subscriber's failure is reported (it is never rethrown). */
@@ -43,6 +46,18 @@ export class LocalEventBus implements EventPublisher {
     return this.published;
   }
 
+  /**
+   * Resolves once every subscriber has finished with every event published so far (a failed
+   * subscriber counts as finished: its failure went to `onSubscriberError`).
+   *
+   * @example
+   * await bus.publish(events);
+   * const done = bus.settled(); // events published later do not hold it back
+   */
+  async settled(): Promise<void> {
+    await Promise.all([...this.deliveries]);
+  }
+
   async publish(events: readonly LifecycleEvent[]): Promise<PublishResult> {
     for (const event of events) {
       const busEvent = toBusEvent(event);
@@ -51,11 +66,11 @@ export class LocalEventBus implements EventPublisher {
         if (!matchesPattern(subscription.pattern, busEvent)) continue;
         // Each target gets its own copy and its own turn, as separate EventBridge targets do.
         const copy = structuredClone(busEvent);
-        setImmediate(() => {
-          Promise.resolve()
-            .then(() => subscription.deliver(copy))
-            .catch(this.onSubscriberError);
-        });
+        const delivery: Promise<void> = new Promise<void>((turn) => setImmediate(turn))
+          .then(() => subscription.deliver(copy))
+          .catch(this.onSubscriberError)
+          .finally(() => this.deliveries.delete(delivery));
+        this.deliveries.add(delivery);
       }
     }
     return { failed: [] };

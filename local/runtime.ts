@@ -32,9 +32,11 @@ import {
 } from './connectors.ts';
 import { ensureTable } from './create-table.ts';
 import { dynamoClientFor } from './dynamodb-local.ts';
+import { answerOutagesWith503, type DynamoDbLocalHealth } from './dynamodb-outage.ts';
 import { LocalEventBus } from './event-bus.ts';
 import { type LocalGroupSweeper, startLocalGroupSweeper } from './group-sweeper.ts';
 import type { LocalSqsQueue } from './sqs-queue.ts';
+import { readStreamCheckpoint, writeStreamCheckpoint } from './stream-checkpoint-file.ts';
 import { type StreamPoller, startStreamPoller } from './stream-poller.ts';
 
 export interface LocalRuntimeOptions {
@@ -66,6 +68,13 @@ export interface LocalRuntimeOptions {
   readonly groups?: GroupReader;
   /** What the evidence API accepts as `Authorization: Bearer …` locally (AWS_IAM in AWS); generated when absent. */
   readonly adminToken?: string;
+  /** Whether DynamoDB Local is up (`npm start` supervises it): while down, 503s and paused readers. */
+  readonly dynamoHealth?: DynamoDbLocalHealth;
+  /**
+   * Where the stream position is kept (`npm start`: beside its data), so that a restart resumes
+   * where the consumers had got to instead of at the stream's end. See local/stream-poller.ts.
+   */
+  readonly streamCheckpointFile?: string;
 }
 
 export interface LocalRuntime {
@@ -105,6 +114,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   process.env.AWS_REGION ??= 'local';
   process.env.AWS_ACCESS_KEY_ID ??= 'local';
   process.env.AWS_SECRET_ACCESS_KEY ??= 'local';
+  // While a supervised DynamoDB Local restarts: requests answered 503, stream and queues paused.
+  const health = options.dynamoHealth;
+  const paused = health ? () => !health.available() : undefined;
 
   const table = await ensureTable(dynamoClientFor(options.dynamoEndpoint), options.tableName);
   const directoryId = options.directoryId ?? 'default';
@@ -123,10 +135,13 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
           groups: options.groups ?? new DynamoGroupStore(client, options.tableName),
           connectors: options.connectors,
           ...options.connectorOptions,
+          ...(paused ? { paused } : {}),
         })
       : undefined;
   // Start reading the stream before anything is written, so that no change is missed. A table
-  // that already held data (a persisted `npm start`) is read from now on, not replayed.
+  // that already held data (a persisted `npm start`) resumes from its checkpoint; without one,
+  // it is read from now on, not replayed.
+  const checkpointFile = options.streamCheckpointFile;
   const poller: StreamPoller | undefined =
     options.events === false
       ? undefined
@@ -134,6 +149,12 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
           endpoint: options.dynamoEndpoint,
           tableName: options.tableName,
           startFrom: table.created ? 'TRIM_HORIZON' : 'LATEST',
+          ...(checkpointFile && {
+            resumeFrom: await readStreamCheckpoint(checkpointFile),
+            settled: () => bus.settled(),
+            onCheckpoint: (checkpoint) => writeStreamCheckpoint(checkpointFile, checkpoint),
+          }),
+          ...(paused ? { paused } : {}),
           handler: createRelayHandler({
             publisher: bus,
             logger: new Logger({ serviceName: 'event-relay', logLevel: options.relayLogLevel ?? 'WARN' }),
@@ -156,10 +177,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     (typeof scimFunctions)[ScimFunctionName],
   ][]) {
     const module = (await import(new URL(`../${fn.entry}`, import.meta.url).href)) as { handler: Handler };
-    handlers[name] = module.handler;
+    handlers[name] = health ? answerOutagesWith503(module.handler, health) : module.handler;
   }
   const adminToken = options.adminToken ?? generateToken().replace(/^scim_/, 'admin_');
-  const evidenceHandler = createEvidenceApiHandler(evidence);
+  const evidenceApi = createEvidenceApiHandler(evidence);
+  const evidenceHandler = health ? answerOutagesWith503(evidenceApi, health) : evidenceApi;
   const api = await startApiGateway({
     port: options.port,
     routes: [

@@ -9,7 +9,10 @@
  * - a message received more than `maxReceiveCount` times moves to the DLQ (the redrive policy);
  * - the handler may send to the DLQ itself (`deadLetter`), as connector functions do;
  * - with `functionTimeoutMs`, the handler gets a Lambda context whose remaining time runs out
- *   then, as a function with that timeout would (the group sweeper keeps to it).
+ *   then, as a function with that timeout would (the group sweeper keeps to it);
+ * - `whenHandled(id)` resolves once a message is deleted or dead-lettered, which is when the
+ *   stream poller of `npm start` may checkpoint past the change it came from (the messages live
+ *   in memory: the checkpoint, not the queue, is what survives a crash).
  */
 import { randomUUID } from 'node:crypto';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
@@ -41,6 +44,8 @@ export interface LocalQueueOptions {
   readonly concurrency?: number;
   /** @default 20 ms */
   readonly pollMs?: number;
+  /** Nothing is received while this says so (DynamoDB Local is restarting): no delivery is spent on an outage. */
+  readonly paused?: () => boolean;
   /** Told of each message that lands in the DLQ. */
   readonly onDeadLetter?: (letter: DeadLetter) => void;
   readonly onError?: (error: unknown) => void;
@@ -54,6 +59,8 @@ interface Message {
   visibleAt: number;
   receiptHandle: string;
   inFlight: boolean;
+  readonly handled: Promise<void>;
+  readonly markHandled: () => void;
 }
 
 export class LocalSqsQueue {
@@ -71,6 +78,10 @@ export class LocalSqsQueue {
   /** Sends a message (SendMessage); returns its id. */
   send(body: string): string {
     const id = randomUUID();
+    let markHandled: () => void = () => undefined;
+    const handled = new Promise<void>((resolve) => {
+      markHandled = resolve;
+    });
     this.messages.set(id, {
       id,
       body,
@@ -79,8 +90,21 @@ export class LocalSqsQueue {
       visibleAt: 0,
       receiptHandle: '',
       inFlight: false,
+      handled,
+      markHandled,
     });
     return id;
+  }
+
+  /**
+   * Resolves once the message is deleted (the handler accepted it) or dead-lettered; at once for
+   * a message no longer in the queue. Never, if the queue is closed first.
+   *
+   * @example
+   * await queue.whenHandled(queue.send(body));
+   */
+  whenHandled(id: string): Promise<void> {
+    return this.messages.get(id)?.handled ?? Promise.resolve();
   }
 
   /** What is in the dead-letter queue, oldest first. */
@@ -137,6 +161,7 @@ export class LocalSqsQueue {
   }
 
   private poll(): void {
+    if (this.options.paused?.()) return;
     const concurrency = this.options.concurrency ?? 2;
     while (this.running < concurrency) {
       const batch = this.receive();
@@ -189,12 +214,17 @@ export class LocalSqsQueue {
     }
     for (const message of batch) {
       message.inFlight = false;
-      if (!failed.has(message.id)) this.messages.delete(message.id);
+      if (!failed.has(message.id)) this.remove(message.id);
     }
   }
 
-  private toDeadLetters(messageId: string, body: string, reason: string, receiveCount: number): void {
+  private remove(messageId: string): void {
+    this.messages.get(messageId)?.markHandled();
     this.messages.delete(messageId);
+  }
+
+  private toDeadLetters(messageId: string, body: string, reason: string, receiveCount: number): void {
+    this.remove(messageId);
     const letter = { messageId, body, reason, receiveCount, at: new Date().toISOString() };
     this.letters.push(letter);
     this.options.onDeadLetter?.(letter);

@@ -6,15 +6,26 @@
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 import { eventPatterns } from '../shared/events/patterns.ts';
-import { startDynamoDbLocal } from './dynamodb-local.ts';
+import { superviseDynamoDbLocal } from './dynamodb-supervisor.ts';
 import { formatDeadLetterLine, formatEventLine, formatOutcomeLine } from './event-console.ts';
 import { devToken, startLocalRuntime } from './runtime.ts';
 import { removeRuntimeFile, writeRuntimeFile } from './runtime-file.ts';
 import { type LocalConnectorChoice, localConnectors } from './shipped-connectors.ts';
+import { STREAM_CHECKPOINT_FILE } from './stream-checkpoint-file.ts';
 
 const port = Number(process.env.PORT ?? 8080);
 const tableName = 'scim-directory';
-const dynamo = await startDynamoDbLocal({ dataDir: '.local/dynamodb' });
+// Restarted when its JVM dies; after too many deaths `npm start` stops, saying why.
+const dynamo = await superviseDynamoDbLocal({
+  dataDir: '.local/dynamodb',
+  onGiveUp: (reason) => {
+    console.error(`${reason}\nStopping npm start. Start it again once the cause is fixed: no data is lost.`);
+    void stop(1);
+  },
+}).catch((error: unknown) => {
+  console.error(`Cannot start DynamoDB Local: ${(error as Error).message}`);
+  process.exit(1);
+});
 let stopping = false;
 async function stop(code: number): Promise<never> {
   if (!stopping) {
@@ -22,7 +33,7 @@ async function stop(code: number): Promise<never> {
     await removeRuntimeFile().catch(() => undefined);
     await runtime?.close().catch(() => undefined);
     await connectors?.fakes?.close().catch(() => undefined);
-    await dynamo.stop();
+    await dynamo.stop().catch(() => undefined);
   }
   process.exit(code);
 }
@@ -41,6 +52,8 @@ try {
     token: await devToken('.local/dev-token', process.env.SCIM_DEV_TOKEN),
     adminToken: await devToken('.local/admin-token', process.env.SCIM_ADMIN_TOKEN),
     logRequests: true,
+    dynamoHealth: dynamo,
+    streamCheckpointFile: STREAM_CHECKPOINT_FILE,
     connectors: connectors.setups,
     connectorOptions: {
       onRecorded: (recorded) => console.log(formatOutcomeLine(recorded)),

@@ -3,6 +3,14 @@
  * stream of the table (every shard, a child only after its parent is exhausted, as Lambda
  * does), hands batches to the relay handler in Lambda's event shape, and honours its
  * ReportBatchItemFailures answer by retrying from the reported record.
+ *
+ * Checkpoints (what `npm start` resumes from after a crash): a position, per shard the last
+ * sequence number handled, is reported through `onCheckpoint` only once the handler accepted the
+ * batch AND `settled()` says every consumer is done with what it published (for `npm start`: each
+ * connector's and the evidence recorder's queue has deleted or dead-lettered the message). The
+ * local queues live in memory, so a position reported any earlier would skip, after a crash of
+ * this process, changes whose events were still queued. Resuming replays what came after the
+ * position; consumers dedupe by event id, so the replay is at-least-once and harmless.
  */
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import {
@@ -23,6 +31,18 @@ export interface StreamPollerOptions {
   readonly handler: RelayHandler;
   /** Where to start in shards that exist now: TRIM_HORIZON for a new table, LATEST to skip old history. */
   readonly startFrom: 'TRIM_HORIZON' | 'LATEST';
+  /**
+   * Where an earlier poller got to. Shards it names resume right after their sequence number;
+   * others are read from TRIM_HORIZON (they came since). Ignored, and `startFrom` used, unless it
+   * is of the table's current stream (a table deleted and created again has a new one).
+   */
+  readonly resumeFrom?: StreamCheckpoint;
+  /** Resolves once the consumers are done with everything the handler has published so far. */
+  readonly settled?: () => Promise<void>;
+  /** Told each new checkpoint, in order, once the records up to it are handled and settled. */
+  readonly onCheckpoint?: (checkpoint: StreamCheckpoint) => void | Promise<void>;
+  /** Nothing is read while this says so (DynamoDB Local is restarting). */
+  readonly paused?: () => boolean;
   /** Records per handler call (the event source mapping's batch size). */
   readonly batchSize?: number;
   /** Pause when no shard had records, and before retrying a failed batch. */
@@ -30,7 +50,15 @@ export interface StreamPollerOptions {
   readonly onError?: (error: unknown) => void;
 }
 
+/** How far a table's stream has been handled: per shard id, the last sequence number. */
+export interface StreamCheckpoint {
+  readonly streamArn: string;
+  readonly shards: Readonly<Record<string, string>>;
+}
+
 export interface StreamPoller {
+  /** Whether it resumed from `resumeFrom` (false: it started from `startFrom`). */
+  readonly resumed: boolean;
   stop(): Promise<void>;
 }
 
@@ -69,6 +97,25 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<S
   const idleDelayMs = options.idleDelayMs ?? 25;
   const onError = options.onError ?? (() => undefined);
   const shards = new Map<string, ShardState>();
+  const resumeAfter = options.resumeFrom?.streamArn === streamArn ? options.resumeFrom.shards : undefined;
+  const positions: Record<string, string> = { ...resumeAfter };
+  // Checkpoints go out one after the other, each once its batch's consumers are done.
+  let checkpoints: Promise<void> = Promise.resolve();
+  let writing: Promise<void> = Promise.resolve();
+
+  function checkpoint(shardId: string, sequence: string): void {
+    if (!options.onCheckpoint) return;
+    const settled = options.settled?.() ?? Promise.resolve();
+    const report = options.onCheckpoint;
+    checkpoints = checkpoints
+      .then(() => settled)
+      .then(() => {
+        positions[shardId] = sequence;
+        writing = Promise.resolve(report({ streamArn, shards: { ...positions } }));
+        return writing;
+      })
+      .catch(onError);
+  }
 
   async function describe(startFrom: ShardIteratorType): Promise<void> {
     let exclusiveStartShardId: string | undefined;
@@ -78,15 +125,28 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<S
       );
       for (const shard of StreamDescription?.Shards ?? []) {
         if (!shard.ShardId || shards.has(shard.ShardId)) continue;
+        const resumed = resumeAfter?.[shard.ShardId];
         const state: ShardState = {
           id: shard.ShardId,
           parentId: shard.ParentShardId,
           iterator: undefined,
-          lastSequence: undefined,
+          lastSequence: resumed,
           pending: [],
           done: false,
         };
-        state.iterator = await iterator(state, startFrom);
+        // With a checkpoint, a shard it does not name has come since: read it all.
+        state.iterator = await iterator(state, resumeAfter ? 'TRIM_HORIZON' : startFrom).catch(
+          async (error: unknown) => {
+            if (!(error instanceof Error && error.name === 'TrimmedDataAccessException')) throw error;
+            onError(
+              new Error(
+                `Shard ${state.id}: the checkpoint is older than the stream keeps; reading from its oldest record.`,
+              ),
+            );
+            state.lastSequence = undefined;
+            return iterator(state, 'TRIM_HORIZON');
+          },
+        );
         shards.set(shard.ShardId, state);
       }
       exclusiveStartShardId = StreamDescription?.LastEvaluatedShardId;
@@ -131,7 +191,11 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<S
       failedFrom = 0;
     }
     const accepted = records.slice(0, failedFrom);
-    shard.lastSequence = accepted.at(-1)?.dynamodb?.SequenceNumber ?? shard.lastSequence;
+    const handledUpTo = accepted.at(-1)?.dynamodb?.SequenceNumber;
+    if (handledUpTo) {
+      shard.lastSequence = handledUpTo;
+      checkpoint(shard.id, handledUpTo);
+    }
     shard.pending = records.slice(failedFrom);
     return shard.pending.length === 0;
   }
@@ -172,6 +236,10 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<S
       let busy = false;
       let retrying = false;
       try {
+        if (options.paused?.()) {
+          await sleep(RETRY_DELAY_MS);
+          continue;
+        }
         if (Date.now() - lastDescribe > DESCRIBE_EVERY_MS) {
           await describe('TRIM_HORIZON');
           lastDescribe = Date.now();
@@ -182,7 +250,8 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<S
         }
         retrying = [...shards.values()].some((shard) => shard.pending.length > 0);
       } catch (error) {
-        if (running) onError(error);
+        // An error because DynamoDB Local just died is no news: its supervisor says so.
+        if (running && !options.paused?.()) onError(error);
         retrying = true;
       }
       // A failing handler is retried after a pause, not in a tight loop.
@@ -191,9 +260,12 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<S
   })();
 
   return {
+    resumed: resumeAfter !== undefined,
     async stop() {
       running = false;
       await loop;
+      // A checkpoint being written is finished; those still waiting on their consumers are not.
+      await writing;
       streams.destroy();
     },
   };
