@@ -39,7 +39,7 @@ describe('fuzzed group PATCH', () => {
         {
           value: fc.oneof(id(), fc.integer(), fc.constant(null)),
           type: fc.constantFrom('User', 'Group', 'x'),
-          display: fc.string(),
+          display: fc.string({ unit: 'binary' }),
         },
         { requiredKeys: [] },
       ),
@@ -49,15 +49,19 @@ describe('fuzzed group PATCH', () => {
     const value = fc.oneof(
       fc.array(member, { maxLength: 4 }),
       member,
-      fc.string(),
+      fc.string({ unit: 'binary' }),
       fc.boolean(),
       fc.constant(null),
       fc.record(
         {
-          displayName: fc.oneof(fc.constantFrom('Fuzz', 'Taken', 'FUZZ', 'Other'), fc.string(), fc.integer()),
+          displayName: fc.oneof(
+            fc.constantFrom('Fuzz', 'Taken', 'FUZZ', 'Other'),
+            fc.string({ unit: 'binary' }),
+            fc.integer(),
+          ),
           id: fc.constantFrom(groupId, 'other'),
           members: fc.array(member, { maxLength: 3 }),
-          externalId: fc.string(),
+          externalId: fc.string({ unit: 'binary' }),
         },
         { requiredKeys: [] },
       ),

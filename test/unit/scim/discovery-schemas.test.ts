@@ -22,7 +22,7 @@ describe('/Schemas against RFC 7643 §7', () => {
 
   it('gives every reference attribute its referenceTypes (photos.value is "external", §8.7.1)', () => {
     const references = served.flatMap((schema) =>
-      everyAttribute(schema.attributes as SchemaAttribute[])
+      everyAttribute(schema.attributes as unknown as SchemaAttribute[])
         .filter(({ attribute }) => attribute.type === 'reference')
         .map(({ path, attribute }) => [`${schema.id}:${path}`, attribute.referenceTypes]),
     );
