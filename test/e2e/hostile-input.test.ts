@@ -1,5 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { coerceResource } from '../../shared/scim/coerce.ts';
 import { servedResourceTypes } from '../../shared/scim/discovery.ts';
+import { MAX_GROUP_BYTES } from '../../shared/scim/groups/group-service.ts';
+import {
+  groupResourceType,
+  type ResourceType,
+  userResourceType,
+} from '../../shared/scim/schema/resource-type.ts';
+import { MAX_USER_BYTES } from '../../shared/scim/users/user-service.ts';
 import { schemaResourceDefinition } from '../support/rfc7643-schema.ts';
 import { ERROR_SCHEMA, entraUser, PATCH_OP, startTestScim, type TestScim } from '../support/scim-client.ts';
 
@@ -10,6 +18,21 @@ const bulkBody = (operations: unknown[]) => ({ schemas: [BULK], Operations: oper
 const withLoneSurrogate = (body: unknown) => JSON.stringify(body).replaceAll('LONE', '\\ud800');
 /** Sort keys stop at 1,024 bytes; `USER#` and `GROUP#` take 5 and 6 of them. */
 const longId = 'a'.repeat(1_100);
+
+/**
+ * A body whose stored form (the coerced resource as JSON) is exactly `bytes` long, its `name`
+ * attribute made of 4-byte characters and padding, so both the size rule and every key built
+ * from that name meet their limits in UTF-8 bytes, not characters.
+ */
+function bodyOfStoredSize(type: ResourceType, name: 'userName' | 'displayName', bytes: number) {
+  const body = (text: string) => ({ [name]: text, externalId: 'size' });
+  const size = (text: string) =>
+    Buffer.byteLength(JSON.stringify(coerceResource(type, body(text), { mode: 'create' })));
+  const room = bytes - size('a') + 1;
+  const text = '😀'.repeat(Math.floor(room / 4)) + 'a'.repeat(room % 4);
+  expect(size(text)).toBe(bytes);
+  return body(text);
+}
 
 /** What a client sends that no identity provider should, over HTTP: a 4xx SCIM error, never a 5xx. */
 describe('hostile input over HTTP', () => {
@@ -168,6 +191,23 @@ describe('hostile input over HTTP', () => {
       400,
       'invalidValue',
     );
+  });
+
+  it('stores a user and a group of exactly 100 KiB and refuses one byte more with 413', async () => {
+    for (const [type, name, path, limit] of [
+      [userResourceType, 'userName', '/Users', MAX_USER_BYTES],
+      [groupResourceType, 'displayName', '/Groups', MAX_GROUP_BYTES],
+    ] as const) {
+      expect(limit).toBe(100 * 1024);
+      expectError(await scim.request('POST', path, bodyOfStoredSize(type, name, limit + 1)), 413);
+      const created = await scim.request('POST', path, bodyOfStoredSize(type, name, limit));
+      expect(created.status).toBe(201);
+      const read = await scim.request('GET', `${path}/${created.body.id}`);
+      expect(read.body[name]).toBe(created.body[name]);
+      const found = await scim.request('GET', `${path}?filter=${encodeURIComponent(`externalId eq "size"`)}`);
+      expect(found.body.totalResults).toBe(1);
+      expect((await scim.request('DELETE', `${path}/${created.body.id}`)).status).toBe(204);
+    }
   });
 
   it('serves /Schemas that RFC 7643 §7 accepts, every reference with its referenceTypes', async () => {
