@@ -2,6 +2,7 @@ import type middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { bodyLimitOf } from '../contracts/routes.ts';
 import { ScimError } from '../scim/errors.ts';
+import { parseJsonBody } from '../scim/json-body.ts';
 
 const ACCEPTED_TYPES = ['application/scim+json', 'application/json'];
 
@@ -9,7 +10,8 @@ export type WithScimBody = { scimBody?: unknown };
 
 /**
  * Parses a JSON request body into `event.scimBody`. Accepts application/scim+json and
- * application/json (RFC 7644 §3.1); malformed JSON is a 400 invalidSyntax, never a 500. A body
+ * application/json (RFC 7644 §3.1); malformed JSON, a body nested too deep or holding ill-formed
+ * Unicode is a 400 (`parseJsonBody`), never a 500, whatever the route. A body
  * above its route's limit (`bodyLimit` in shared/contracts/routes.ts, 256 KiB unless the route
  * says otherwise; docs/limits.md) is refused with 413 before parsing.
  */
@@ -33,14 +35,7 @@ export function scimBody(): middy.MiddlewareObj<APIGatewayProxyEvent & WithScimB
         `Content-Type ${mediaType} is not supported; send application/scim+json.`,
       );
     }
-    try {
-      event.scimBody = JSON.parse(raw) as unknown;
-    } catch (error) {
-      throw ScimError.badRequest(
-        'invalidSyntax',
-        `The request body is not valid JSON: ${(error as Error).message}`,
-      );
-    }
+    event.scimBody = parseJsonBody(raw);
   };
   return { before };
 }

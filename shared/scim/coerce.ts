@@ -61,9 +61,12 @@ export function coerceResource(
   }
 
   for (const definition of resourceType.schema.attributes) {
-    if (definition.required && out[definition.name] === undefined) {
-      throw invalid(definition.name, 'is required');
-    }
+    if (!definition.required) continue;
+    const value = out[definition.name];
+    if (value === undefined) throw invalid(definition.name, 'is required');
+    // RFC 7643 §4.1.1: "a non-empty userName"; blanks alone name nobody either (nor a group).
+    if (typeof value === 'string' && value.trim() === '')
+      throw invalid(definition.name, 'is required and must not be empty or blank');
   }
   for (const { schema, required } of resourceType.extensions) {
     if (required && out[schema.id] === undefined) throw invalid(schema.id, 'is a required extension');

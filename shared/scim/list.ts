@@ -70,9 +70,16 @@ export function readListQuery(source: Readonly<Record<string, unknown>>): ListQu
   const text = (name: string): string | undefined => {
     const value = source[name];
     if (value === undefined || value === null) return undefined;
-    if (Array.isArray(value)) return value.join(',');
     if (typeof value !== 'string') throw ScimError.badRequest('invalidValue', `${name} must be a string.`);
     return value;
+  };
+  // RFC 7644 §3.4.3: in a SearchRequest these two are lists of strings; in a query string, text.
+  const names = (name: 'attributes' | 'excludedAttributes'): string | undefined => {
+    const value = source[name];
+    if (!Array.isArray(value)) return text(name);
+    if (!value.every((item) => typeof item === 'string'))
+      throw ScimError.badRequest('invalidValue', `${name} must be a string or a list of strings.`);
+    return value.join(',');
   };
   const cursor = text('cursor');
   if (cursor !== undefined && readInteger(source.startIndex, 'startIndex') !== undefined)
@@ -80,8 +87,8 @@ export function readListQuery(source: Readonly<Record<string, unknown>>): ListQu
       'invalidValue',
       'Page either by startIndex (index paging) or by cursor (cursor paging, RFC 9865), not both.',
     );
-  const attributes = parseAttributeList(text('attributes'));
-  const excludedAttributes = parseAttributeList(text('excludedAttributes'));
+  const attributes = parseAttributeList(names('attributes'));
+  const excludedAttributes = parseAttributeList(names('excludedAttributes'));
   const sortBy = text('sortBy')?.trim() || undefined;
   const sortOrder = text('sortOrder')?.trim() || undefined;
   return {

@@ -7,10 +7,42 @@ import { createHash } from 'node:crypto';
 const pk = (directoryId: string) => `DIR#${directoryId}`;
 const DIRECTORIES = 'DIRECTORIES';
 
-/** Values in sort keys are percent-encoded (so `#` cannot fake a boundary) and long ones hashed (sort keys stop at 1 KB). */
+/** DynamoDB's limits on a key's parts, in UTF-8 bytes. */
+export const MAX_PARTITION_KEY_BYTES = 2048;
+export const MAX_SORT_KEY_BYTES = 1024;
+
+/**
+ * Values in sort keys are percent-encoded (so `#` cannot fake a boundary) and long ones hashed
+ * (sort keys stop at 1 KB). Total over every string: ill-formed UTF-16 (a lone surrogate, which
+ * request bodies are refused for, see shared/scim/json-body.ts) is hashed from its code units, so
+ * it neither throws nor meets the key of the well-formed text it would be repaired to.
+ *
+ * @example
+ * keyValue('Ada Lovelace') // 'Ada%20Lovelace'
+ * keyValue('x\ud800')      // '~utf16-sha256~…'
+ */
 export function keyValue(value: string): string {
+  if (!value.isWellFormed())
+    return `~utf16-sha256~${createHash('sha256').update(Buffer.from(value, 'utf16le')).digest('hex')}`;
   const encoded = encodeURIComponent(value);
   return encoded.length <= 400 ? encoded : `~sha256~${createHash('sha256').update(value).digest('hex')}`;
+}
+
+/**
+ * Whether DynamoDB can take this key: well-formed text within the size limits. A client's id
+ * goes into keys unencoded (ids are ours, so a stored one always fits), which makes this the
+ * guard for ids from paths, filters and Bulk: one that is not keyable names no resource (404).
+ *
+ * @example
+ * isKeyable(keys.user('default', 'a'.repeat(2000))) // false
+ */
+export function isKeyable(key: { readonly pk: string; readonly sk: string }): boolean {
+  return (
+    key.pk.isWellFormed() &&
+    key.sk.isWellFormed() &&
+    Buffer.byteLength(key.pk, 'utf8') <= MAX_PARTITION_KEY_BYTES &&
+    Buffer.byteLength(key.sk, 'utf8') <= MAX_SORT_KEY_BYTES
+  );
 }
 
 export const keys = {

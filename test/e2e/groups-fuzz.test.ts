@@ -9,6 +9,7 @@ import {
   startTestScim,
   type TestScim,
 } from '../support/scim-client.ts';
+import { anyUtf16 } from '../support/unicode.ts';
 
 /** Random group PATCH bodies over HTTP: never a 5xx, and the group stays readable, valid, and made of users. */
 describe('fuzzed group PATCH', () => {
@@ -39,7 +40,7 @@ describe('fuzzed group PATCH', () => {
         {
           value: fc.oneof(id(), fc.integer(), fc.constant(null)),
           type: fc.constantFrom('User', 'Group', 'x'),
-          display: fc.string(),
+          display: anyUtf16(),
         },
         { requiredKeys: [] },
       ),
@@ -49,15 +50,15 @@ describe('fuzzed group PATCH', () => {
     const value = fc.oneof(
       fc.array(member, { maxLength: 4 }),
       member,
-      fc.string(),
+      anyUtf16(),
       fc.boolean(),
       fc.constant(null),
       fc.record(
         {
-          displayName: fc.oneof(fc.constantFrom('Fuzz', 'Taken', 'FUZZ', 'Other'), fc.string(), fc.integer()),
+          displayName: fc.oneof(fc.constantFrom('Fuzz', 'Taken', 'FUZZ', 'Other'), anyUtf16(), fc.integer()),
           id: fc.constantFrom(groupId, 'other'),
           members: fc.array(member, { maxLength: 3 }),
-          externalId: fc.string(),
+          externalId: anyUtf16(),
         },
         { requiredKeys: [] },
       ),

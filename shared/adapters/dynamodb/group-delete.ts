@@ -9,11 +9,11 @@ import { DeleteCommand, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { GroupDeletion, StoredGroup } from '../../ports/group-store.ts';
 import { type Actor, VersionConflict } from '../../ports/user-store.ts';
 import { ScimError } from '../../scim/errors.ts';
-import { COUNTER_SHARDS, keys } from '../../store/keys.ts';
+import { COUNTER_SHARDS, isKeyable, keys } from '../../store/keys.ts';
 import { batchDelete, inParallel } from './batch.ts';
 import { fromGroupItem, memberItems, toGroupItem } from './group-item.ts';
 import { groupCounterUpdate } from './group-writes.ts';
-import { closeMemberCounter, isKeyable, readGroup, type Table } from './membership.ts';
+import { closeMemberCounter, readGroup, type Table } from './membership.ts';
 import { retryOnTransactionConflict, transactWrite } from './transact.ts';
 
 /** Batches of membership items deleted at once: enough to be quick, few enough to leave the table to others. */
@@ -272,7 +272,7 @@ async function readGroupItem(
   groupId: string,
 ): Promise<Record<string, unknown> | undefined> {
   const key = keys.group(directoryId, groupId);
-  if (!isKeyable(key.sk)) return undefined;
+  if (!isKeyable(key)) return undefined;
   const { Item } = await table.client.send(
     new GetCommand({ TableName: table.tableName, Key: key, ConsistentRead: true }),
   );

@@ -21,7 +21,7 @@ import { type Actor, VersionConflict } from '../../ports/user-store.ts';
 import { ScimError } from '../../scim/errors.ts';
 import type { IndexLookup } from '../../scim/filter/index.ts';
 import type { ScimResource } from '../../scim/resource.ts';
-import { keys } from '../../store/keys.ts';
+import { isKeyable, keys } from '../../store/keys.ts';
 import { batchGet } from './batch.ts';
 import { deleteGroup, resumeGroupDelete } from './group-delete.ts';
 import { displayNameOf, fromGroupItem } from './group-item.ts';
@@ -31,7 +31,6 @@ import {
   bumpGroupVersion,
   groupIdsOf,
   groupVersionOf,
-  isKeyable,
   liveUsers,
   type MembershipResult,
   membersAmong,
@@ -421,9 +420,7 @@ export class DynamoGroupStore implements GroupStore {
 
   /** Live groups by id (none being deleted), in id order. */
   private async getMany(directoryId: string, ids: readonly string[]): Promise<StoredGroup[]> {
-    const groupKeys = [...new Set(ids)]
-      .map((id) => keys.group(directoryId, id))
-      .filter((key) => isKeyable(key.sk));
+    const groupKeys = [...new Set(ids)].map((id) => keys.group(directoryId, id)).filter(isKeyable);
     const items = await batchGet(this.client, this.tableName, groupKeys);
     return items
       .map(fromGroupItem)

@@ -19,7 +19,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { StoredGroup } from '../../ports/group-store.ts';
 import type { Actor } from '../../ports/user-store.ts';
-import { COUNTER_SHARDS, keys } from '../../store/keys.ts';
+import { COUNTER_SHARDS, isKeyable, keys } from '../../store/keys.ts';
 import { batchDelete, batchGet, inParallel } from './batch.ts';
 import { fromGroupItem, memberItems, membershipChangeItem } from './group-item.ts';
 import { queryPrefix } from './query-prefix.ts';
@@ -285,10 +285,6 @@ function changeItemPut(
   };
 }
 
-/** The longest sort key DynamoDB accepts; an id that cannot be a key cannot be a user either. */
-const MAX_SORT_KEY_BYTES = 1024;
-export const isKeyable = (sk: string) => Buffer.byteLength(sk, 'utf8') <= MAX_SORT_KEY_BYTES;
-
 /**
  * The ids, among `userIds`, of users that exist and are not being deleted: one consistent
  * BatchGetItem per 100 ids, reading only the id and the deleting mark.
@@ -298,9 +294,7 @@ export async function liveUsers(
   directoryId: string,
   userIds: readonly string[],
 ): Promise<Set<string>> {
-  const candidates = [...new Set(userIds)].filter(
-    (id) => id !== '' && isKeyable(keys.user(directoryId, id).sk),
-  );
+  const candidates = [...new Set(userIds)].filter((id) => id !== '' && isKeyable(keys.user(directoryId, id)));
   const found = await batchGet(
     table.client,
     table.tableName,
@@ -386,7 +380,7 @@ export async function readGroup(
   id: string,
 ): Promise<StoredGroup | undefined> {
   const key = keys.group(directoryId, id);
-  if (!isKeyable(key.sk)) return undefined;
+  if (!isKeyable(key)) return undefined;
   const { Item } = await table.client.send(
     new GetCommand({ TableName: table.tableName, Key: key, ConsistentRead: true }),
   );

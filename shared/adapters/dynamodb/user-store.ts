@@ -15,7 +15,7 @@ import { VersionConflict } from '../../ports/user-store.ts';
 import { ScimError } from '../../scim/errors.ts';
 import type { IndexLookup } from '../../scim/filter/index.ts';
 import type { ScimResource } from '../../scim/resource.ts';
-import { COUNTER_SHARDS, keys } from '../../store/keys.ts';
+import { COUNTER_SHARDS, isKeyable, keys } from '../../store/keys.ts';
 import { batchGet } from './batch.ts';
 import { queryPositionedPage } from './key-page.ts';
 import { groupIdsOf, removeFromAllGroups, type Table } from './membership.ts';
@@ -80,8 +80,10 @@ export class DynamoUserStore implements UserStore {
   }
 
   async get(directoryId: string, id: string): Promise<StoredUser | undefined> {
+    const key = keys.user(directoryId, id);
+    if (!isKeyable(key)) return undefined;
     const { Item } = await this.client.send(
-      new GetCommand({ TableName: this.tableName, Key: keys.user(directoryId, id), ConsistentRead: true }),
+      new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }),
     );
     return Item ? fromUserItem(Item) : undefined;
   }
@@ -416,13 +418,13 @@ export class DynamoUserStore implements UserStore {
   }
 
   async getMany(directoryId: string, ids: readonly string[]): Promise<StoredUser[]> {
-    const unique = [...new Set(ids)];
+    const userKeys = [...new Set(ids)].map((id) => keys.user(directoryId, id)).filter(isKeyable);
     const users: StoredUser[] = [];
-    for (let i = 0; i < unique.length; i += 100) {
+    for (let i = 0; i < userKeys.length; i += 100) {
       let request: Record<string, { Keys: Record<string, unknown>[]; ConsistentRead: boolean }> | undefined =
         {
           [this.tableName]: {
-            Keys: unique.slice(i, i + 100).map((id) => keys.user(directoryId, id)),
+            Keys: userKeys.slice(i, i + 100),
             ConsistentRead: true,
           },
         };

@@ -29,6 +29,15 @@ export function parseFilter(text: string, resourceType: ResourceType): Filter {
   }
   if (text.trim() === '') throw invalid('The filter is empty.');
   const { masked, literals } = maskLiterals(text, MAX_FILTER_DEPTH);
+  // A `\ud800` escape in a literal (or the text itself) may leave a lone surrogate, which no key
+  // or UTF-8 store can hold: the filter is refused rather than compared.
+  if (
+    !text.isWellFormed() ||
+    literals.some(({ value }) => typeof value === 'string' && !value.isWellFormed())
+  )
+    throw invalid(
+      'The filter is not well-formed Unicode: it holds a lone UTF-16 surrogate (an unpaired \\ud800-\\udfff escape).',
+    );
   let tree: unknown;
   try {
     tree = parse(masked);

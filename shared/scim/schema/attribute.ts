@@ -68,15 +68,18 @@ export function complex(
   return { name, type: 'complex', description, ...DEFAULTS, ...options, subAttributes };
 }
 
-/** The sub-attributes shared by most multi-valued complex attributes (RFC 7643 §2.4). */
+/**
+ * The sub-attributes shared by most multi-valued complex attributes (RFC 7643 §2.4). A `reference`
+ * value needs its `referenceTypes` in `valueOptions` (§7): schema-driven clients refuse one without.
+ */
 export function multiValuedEntry(
   valueType: Exclude<AttributeType, 'complex'>,
   valueDescription: string,
   types: readonly string[],
-  extra: readonly AttributeDefinition[] = [],
+  valueOptions: Options = {},
 ): AttributeDefinition[] {
   return [
-    attr('value', valueType, valueDescription),
+    attr('value', valueType, valueDescription, valueOptions),
     attr('display', 'string', 'A human-readable name, primarily used for display purposes.'),
     attr(
       'type',
@@ -89,7 +92,6 @@ export function multiValuedEntry(
       'boolean',
       'A Boolean value indicating the preferred value. At most one entry may be primary.',
     ),
-    ...extra,
   ];
 }
 

@@ -115,7 +115,10 @@ const userAttributes: AttributeDefinition[] = [
   complex(
     'photos',
     'URLs of photos of the User.',
-    multiValuedEntry('reference', 'URL of a photo of the User.', ['photo', 'thumbnail']),
+    // RFC 7643 §8.7.1: a photo is an external resource.
+    multiValuedEntry('reference', 'URL of a photo of the User.', ['photo', 'thumbnail'], {
+      referenceTypes: ['external'],
+    }),
     multi,
   ),
   addresses,
