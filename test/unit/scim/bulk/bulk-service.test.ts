@@ -113,7 +113,10 @@ describe('BulkService', () => {
 
   it('with failOnErrors starts no operation once the errors reach it, also when running in parallel', async () => {
     const calls: EndpointCall[] = [];
-    const bulk = new BulkService({ '/Users': new FakeEndpoint(calls, { delayMs: () => 2 }) }, { concurrency: 8 });
+    const bulk = new BulkService(
+      { '/Users': new FakeEndpoint(calls, { delayMs: () => 2 }) },
+      { concurrency: 8 },
+    );
     const response = await bulk.run(ctx, {
       failOnErrors: 1,
       Operations: [post('bad', { fail: 400 }), post('good')],
@@ -143,7 +146,9 @@ describe('BulkService', () => {
     // Errors at u3, u7, u11: the third ends the request, and nothing after it was started.
     expect(response.Operations.filter(({ status }) => status === '409')).toHaveLength(3);
     expect(calls).toHaveLength(response.Operations.length);
-    expect(response.Operations.map(({ bulkId }) => bulkId)).toEqual(Array.from({ length: 12 }, (_, n) => `u${n}`));
+    expect(response.Operations.map(({ bulkId }) => bulkId)).toEqual(
+      Array.from({ length: 12 }, (_, n) => `u${n}`),
+    );
     expect(most).toBe(3);
   });
 
