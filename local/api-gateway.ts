@@ -91,6 +91,7 @@ export async function startApiGateway(options: ApiGatewayOptions): Promise<Local
       body,
       sourceIp: (req.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, ''),
       localPort: req.socket.localPort ?? 0,
+      localAddress: hostPort(req.socket.localAddress ?? '127.0.0.1', req.socket.localPort ?? 0),
     };
     const event = proxyEvent(raw, { ...match, requestId, stage });
     const context = lambdaContext(route.functionName ?? 'local-function', Date.now() + timeoutMs);
@@ -137,6 +138,12 @@ export async function startApiGateway(options: ApiGatewayOptions): Promise<Local
         server.closeIdleConnections();
       }),
   };
+}
+
+/** `host:port` of a socket address, IPv4-mapped IPv6 as plain IPv4, other IPv6 in brackets. */
+function hostPort(address: string, port: number): string {
+  const host = address.replace(/^::ffff:/, '');
+  return `${host.includes(':') ? `[${host}]` : host}:${port}`;
 }
 
 type Outcome = { kind: 'result'; result: unknown } | { kind: 'error'; error: unknown } | { kind: 'timeout' };
