@@ -248,6 +248,16 @@ describe('index paging while the directory changes', () => {
     }
   }
 
+  it('a user whose delete stopped after its mark shifts later pages at once, not when the delete ends', async () => {
+    const directory = await userDirectory(60);
+    // Bookmarks at 21 and 41 of the list as it is now.
+    for (const startIndex of [1, 21]) await directory.page(startIndex, 20);
+    const [first] = await directory.all();
+    await directory.interruptDelete(String(first));
+    const all = await directory.all();
+    expect(await directory.page(41, 10)).toEqual({ ids: all.slice(40, 50), totalResults: 60 });
+  });
+
   it('every user page is the same slice of a fresh listing, whatever was created or deleted since the last', async () => {
     await fc.assert(
       fc.asyncProperty(
