@@ -1,6 +1,6 @@
 /**
- * SCIM discovery: /ServiceProviderConfig, /ResourceTypes, /Schemas (RFC 7644 §4).
- * Authenticated like every other endpoint of a directory.
+ * SCIM discovery: /ServiceProviderConfig, /ResourceTypes, /Schemas (RFC 7644 §4), and the
+ * answer to a search at the root. Authenticated like every other endpoint of a directory.
  */
 
 import { documentClient } from '#adapters/dynamodb/client.ts';
@@ -23,6 +23,15 @@ const auth = tableAuth(client, requireEnv(ENV.tableName));
 
 export const handler = scimHandler(
   {
+    // RFC 7644 §3.4.3 lets a search at the root span every resource type; this service provider
+    // searches one type at a time, and says so with a SCIM error rather than a bare 404.
+    'POST /.search': async () => {
+      throw new ScimError(
+        501,
+        undefined,
+        'A search at the root is not supported: search users at /Users/.search and groups at /Groups/.search.',
+      );
+    },
     'GET /ServiceProviderConfig': async ({ ctx }) => scimResponse(200, serviceProviderConfig(ctx.baseUrl)),
     'GET /ResourceTypes': async ({ ctx }) => {
       const resources = servedResourceTypes.map((type) => resourceTypeResource(type, ctx.baseUrl));

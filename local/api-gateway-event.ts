@@ -17,6 +17,8 @@ export interface RawRequest {
   readonly body: Buffer;
   readonly sourceIp: string;
   readonly localPort: number;
+  /** The address the request arrived on, `host:port` (IPv6 in brackets): the local domain name. */
+  readonly localAddress: string;
 }
 
 export interface EventTarget {
@@ -68,7 +70,9 @@ export function proxyEvent(request: RawRequest, target: EventTarget): APIGateway
       requestTimeEpoch: Date.now(),
       resourceId: 'local',
       resourcePath: target.resource,
-      domainName: headerValue(headers, 'host') ?? 'localhost',
+      // API Gateway names the domain it served the request on, whatever Host the client sent: the
+      // local stand-in names the address it listens on.
+      domainName: request.localAddress,
     },
   };
 }

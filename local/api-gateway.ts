@@ -2,12 +2,18 @@
  * A local stand-in for an API Gateway REST API with Lambda proxy integrations: an HTTP server
  * that routes requests by resource template, invokes the same handlers that run in Lambda with
  * the event and context API Gateway would build, and answers with API Gateway's own responses
- * where API Gateway, not the function, would answer.
+ * where API Gateway, not the function, would answer: the stack's SCIM-shaped gateway responses
+ * for an unknown path or method and an oversized body, API Gateway's plain JSON otherwise.
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import {
+  type GatewayError,
+  gatewayErrorResponse,
+  gatewayErrors,
+} from '../shared/contracts/gateway-errors.ts';
 import { lambdaContext, proxyEvent, type RawRequest } from './api-gateway-event.ts';
 import { createResourceRouter } from './api-gateway-router.ts';
 
@@ -71,14 +77,12 @@ export async function startApiGateway(options: ApiGatewayOptions): Promise<Local
   async function serve(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<number> {
     const [rawPath = '/', rawQuery] = splitOnce(req.url ?? '/', '?');
     const body = await readBody(req);
-    if (body === 'too-large') return gatewayAnswer(res, requestId, 413, 'Request Too Long');
+    if (body === 'too-large') return scimGatewayAnswer(res, requestId, gatewayErrors.requestTooLarge);
     const match = router.match(rawPath);
-    // A REST API answers 403 "Missing Authentication Token" here unless the stack maps those
-    // gateway responses; locally the plainer 404 and 405 say what went wrong.
-    if (!match) return gatewayAnswer(res, requestId, 404, 'Not Found');
-    const route = match.forMethod(req.method ?? 'GET');
-    if (!route)
-      return gatewayAnswer(res, requestId, 405, 'Method Not Allowed', { Allow: match.methods.join(', ') });
+    // API Gateway answers an unknown path, or a method the path does not have, with its
+    // MISSING_AUTHENTICATION_TOKEN response, which the stack makes a SCIM 404: so does this.
+    const route = match?.forMethod(req.method ?? 'GET');
+    if (!match || !route) return scimGatewayAnswer(res, requestId, gatewayErrors.unknownEndpoint);
 
     if (route.authorize && !route.authorize(req.headers.authorization))
       return gatewayAnswer(res, requestId, 403, 'Missing Authentication Token');
@@ -91,6 +95,7 @@ export async function startApiGateway(options: ApiGatewayOptions): Promise<Local
       body,
       sourceIp: (req.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, ''),
       localPort: req.socket.localPort ?? 0,
+      localAddress: hostPort(req.socket.localAddress ?? '127.0.0.1', req.socket.localPort ?? 0),
     };
     const event = proxyEvent(raw, { ...match, requestId, stage });
     const context = lambdaContext(route.functionName ?? 'local-function', Date.now() + timeoutMs);
@@ -137,6 +142,12 @@ export async function startApiGateway(options: ApiGatewayOptions): Promise<Local
         server.closeIdleConnections();
       }),
   };
+}
+
+/** `host:port` of a socket address, IPv4-mapped IPv6 as plain IPv4, other IPv6 in brackets. */
+function hostPort(address: string, port: number): string {
+  const host = address.replace(/^::ffff:/, '');
+  return `${host.includes(':') ? `[${host}]` : host}:${port}`;
 }
 
 type Outcome = { kind: 'result'; result: unknown } | { kind: 'error'; error: unknown } | { kind: 'timeout' };
@@ -206,22 +217,28 @@ function writeResult(res: ServerResponse, requestId: string, result: APIGatewayP
 }
 
 /** A response API Gateway itself gives, in its `{"message": ...}` shape. */
-function gatewayAnswer(
-  res: ServerResponse,
-  requestId: string,
-  status: number,
-  message: string,
-  extraHeaders: Record<string, string> = {},
-): number {
+function gatewayAnswer(res: ServerResponse, requestId: string, status: number, message: string): number {
   const body = JSON.stringify({ message });
   res.writeHead(status, {
     'Content-Type': 'application/json',
     'Content-Length': Buffer.byteLength(body),
     'x-amzn-RequestId': requestId,
-    ...extraHeaders,
   });
   res.end(body);
   return status;
+}
+
+/** One of the stack's SCIM-shaped gateway responses (shared/contracts/gateway-errors.ts). */
+function scimGatewayAnswer(res: ServerResponse, requestId: string, error: GatewayError): number {
+  const { body, headers } = gatewayErrorResponse(error);
+  const text = JSON.stringify(body);
+  res.writeHead(error.status, {
+    ...headers,
+    'Content-Length': Buffer.byteLength(text),
+    'x-amzn-RequestId': requestId,
+  });
+  res.end(text);
+  return error.status;
 }
 
 /** The error only, never the event: requests carry bearer tokens and personal data. */

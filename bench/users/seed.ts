@@ -49,6 +49,8 @@ export function counterItems(directoryId: string, total: number): Item[] {
   return Array.from({ length: COUNTER_SHARDS }, (_, shard) => ({
     ...keys.counterShard(directoryId, 'User', shard),
     n: Math.floor(total / COUNTER_SHARDS) + (shard < total % COUNTER_SHARDS ? 1 : 0),
+    // As many creates, each a new generation of the list (resource-counter.ts).
+    changes: Math.floor(total / COUNTER_SHARDS) + (shard < total % COUNTER_SHARDS ? 1 : 0),
   }));
 }
 
@@ -99,9 +101,9 @@ async function batchWrite(client: DynamoDBDocumentClient, tableName: string, ite
 }
 
 /**
- * Removes the store's paging bookmarks at or before `startIndex`, so that the next request for
- * that page is cold again: a jump starts from the nearest earlier bookmark, so forgetting only
- * the page's own would measure a jump from the page before.
+ * Removes the store's paging bookmarks at or before `startIndex` (of every generation), so that
+ * the next request for that page is cold again: a jump starts from the nearest earlier bookmark,
+ * so forgetting only the page's own would measure a jump from the page before.
  */
 export async function forgetBookmark(
   client: DynamoDBDocumentClient,
@@ -112,17 +114,17 @@ export async function forgetBookmark(
   const { Items = [] } = await client.send(
     new QueryCommand({
       TableName: tableName,
-      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :first AND :at',
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
       ExpressionAttributeValues: {
         ':pk': keys.partition(directoryId),
-        ':first': keys.pageBookmarkPrefix('users'),
-        ':at': keys.pageBookmark(directoryId, 'users', startIndex).sk,
+        ':prefix': keys.pageBookmarkPrefix('users'),
       },
       ProjectionExpression: 'pk, sk',
       ConsistentRead: true,
     }),
   );
-  for (const item of Items)
+  // The position is the key's last part: PAGE#users#{generation}#{position}.
+  for (const item of Items.filter((bookmark) => Number(String(bookmark.sk).split('#').at(-1)) <= startIndex))
     await client.send(new DeleteCommand({ TableName: tableName, Key: { pk: item.pk, sk: item.sk } }));
 }
 

@@ -25,7 +25,7 @@ export const scimFunctions = {
   },
   discovery: {
     entry: 'functions/scim-discovery.ts',
-    description: 'SCIM discovery: ServiceProviderConfig, ResourceTypes, Schemas',
+    description: 'SCIM discovery: ServiceProviderConfig, ResourceTypes, Schemas; root search answered 501',
   },
 } as const;
 
@@ -77,6 +77,8 @@ export const scimRoutes: readonly ScimRoute[] = [
   route('DELETE', '/Groups/{id}', 'groups'),
   // RFC 7644 §3.7.4: the payload limit is bulk.maxPayloadSize of ServiceProviderConfig.
   route('POST', '/Bulk', 'bulk', { bytes: BULK_LIMITS.maxPayloadSize, name: 'maxPayloadSize' }),
+  // A search at the root (RFC 7644 §3.4.3) is answered 501: search /Users/.search or /Groups/.search.
+  route('POST', '/.search', 'discovery'),
   route('GET', '/ServiceProviderConfig', 'discovery'),
   route('GET', '/ResourceTypes', 'discovery'),
   route('GET', '/ResourceTypes/{id}', 'discovery'),

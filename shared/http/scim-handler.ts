@@ -73,16 +73,20 @@ export function scimHandler(
 }
 
 /**
- * The directory's SCIM base URL as the client reached it (stage prefix or custom domain
- * included), used for meta.location and Location headers.
+ * The directory's SCIM base URL, for meta.location and Location headers: the domain API Gateway
+ * served the request on (`requestContext.domainName`: the stage's execute-api domain or the
+ * custom domain) and the path before the directory (the stage, or a custom domain's base path).
+ * Never a header the client sent (Host, X-Forwarded-Host, X-Forwarded-Proto): a client must not
+ * choose where other clients are told a resource lives. API Gateway answers only HTTPS, on 443,
+ * so its domain names carry no port; the local stand-in passes its listening address, host:port,
+ * served over plain HTTP.
  */
 function baseUrlOf(event: APIGatewayProxyEvent, directoryId: string): string {
-  const host =
-    headerValue(event.headers, 'x-forwarded-host') ?? headerValue(event.headers, 'host') ?? 'localhost';
-  const proto = headerValue(event.headers, 'x-forwarded-proto') ?? 'https';
+  const domain = event.requestContext?.domainName ?? 'localhost';
+  const scheme = /:\d+$/.test(domain) ? 'http' : 'https';
   const path = event.requestContext?.path ?? event.path;
   const marker = `/${directoryId}/scim/v2`;
   const at = path.indexOf(marker);
   const prefix = at >= 0 ? path.slice(0, at) : '';
-  return `${proto}://${host}${prefix}${marker}`;
+  return `${scheme}://${domain}${prefix}${marker}`;
 }

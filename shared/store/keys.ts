@@ -138,12 +138,22 @@ export const keys = {
     pk: pk(directoryId),
     sk: `${keys.membershipChangePrefix(groupId)}${String(version).padStart(12, '0')}#${kind}#${String(part).padStart(5, '0')}`,
   }),
-  pageBookmark: (directoryId: string, query: string, startIndex: number) => ({
+  /**
+   * A bookmark holds its place in one generation of the list (shared/adapters/dynamodb/resource-counter.ts):
+   * once a resource is created or deleted, the current generation's prefix no longer finds it.
+   */
+  pageBookmark: (directoryId: string, query: string, generation: number, startIndex: number) => ({
     pk: pk(directoryId),
-    sk: `${keys.pageBookmarkPrefix(query)}${String(startIndex).padStart(BOOKMARK_DIGITS, '0')}`,
+    sk: `${keys.pageBookmarkPrefix(query, generation)}${String(startIndex).padStart(BOOKMARK_DIGITS, '0')}`,
   }),
-  /** Bookmarks sort by position (zero-padded), so the nearest one before a position is one Query. */
-  pageBookmarkPrefix: (query: string) => `PAGE#${query}#`,
+  /**
+   * Bookmarks sort by generation, then position (both zero-padded), so the nearest one before a
+   * position in the current generation is one Query. Without a generation: every bookmark of the query.
+   */
+  pageBookmarkPrefix: (query: string, generation?: number) =>
+    generation === undefined
+      ? `PAGE#${query}#`
+      : `PAGE#${query}#${String(generation).padStart(BOOKMARK_DIGITS, '0')}#`,
 } as const;
 
 /** Group attributes answered from index entries (displayName is answered by its claim). externalId is caseExact. */
@@ -157,7 +167,7 @@ function normaliseIndexValue(attribute: IndexedAttribute, value: string): string
   return attribute === 'externalId' ? value : value.toLowerCase();
 }
 
-/** Digits of a bookmark's position in its sort key: positions up to 10^12 sort numerically. */
+/** Digits of a bookmark's generation and position in its sort key: values up to 10^12 sort numerically. */
 const BOOKMARK_DIGITS = 12;
 
 /** Counter updates are spread over shards so that parallel creates do not contend on one item. */

@@ -13,7 +13,7 @@
  * | DIR#{dir}   | USER#{id}                            | a user (SCIM JSON, version, timestamps)      |
  * | DIR#{dir}   | UNIQUE#userName#{key(lower(userName))} | claims the userName (transactional uniqueness) |
  * | DIR#{dir}   | IDX#{attr}#{key(value)}#{id}         | index entry for externalId and emails.value  |
- * | DIR#{dir}   | COUNT#User#{shard}, COUNT#Group#{shard} | sharded resource counter (totalResults)    |
+ * | DIR#{dir}   | COUNT#User#{shard}, COUNT#Group#{shard} | sharded resource counter: totalResults (`n`) and the list's generation (`changes`) |
  * | DIR#{dir}   | TOMBSTONE#USER#{id}                  | a deleted user: what, when, by whom, its groups |
  * | DIR#{dir}   | GROUP#{id}                           | a group (SCIM JSON without members, version) |
  * | DIR#{dir}   | UNIQUE#Group#displayName#{key(lower(name))} | claims the displayName; answers `displayName eq` |
@@ -23,7 +23,7 @@
  * | DIR#{dir}   | MEMBERCOUNT#{key(group)}#{shard}     | sharded member count of a group              |
  * | DIR#{dir}   | MEMBERSHIP#{key(group)}#{version}#{added/removed}#{part} | one part of a membership change, for the stream (TTL 7 days) |
  * | DIR#{dir}   | TOMBSTONE#GROUP#{id}                 | a deleted group: what, when, by whom         |
- * | DIR#{dir}   | PAGE#{query}#{pad12(startIndex)}           | paging bookmark (transient, TTL)             |
+ * | DIR#{dir}   | PAGE#{query}#{pad12(generation)}#{pad12(startIndex)} | paging bookmark, valid in its generation (transient, TTL) |
  * | DIR#{dir}   | RATE#{epochSecond}                   | request count of one second (transient, TTL) |
  * | DIR#{dir}   | LEDGER#{user}#APP#{connector}        | revocation ledger: one application's current state for the user |
  * | DIR#{dir}   | LEDGER#{user}#HIST#{connector}#{seq}#{eventId}#{attempt}#{kind} | ledger history entry (append-only) |

@@ -28,6 +28,8 @@ export async function seedGroups(
     ...Array.from({ length: COUNTER_SHARDS }, (_, shard) => ({
       ...keys.counterShard(directoryId, 'Group', shard),
       n: Math.floor(groups.length / COUNTER_SHARDS) + (shard < groups.length % COUNTER_SHARDS ? 1 : 0),
+      // As many creates, each a new generation of the list (resource-counter.ts).
+      changes: Math.floor(groups.length / COUNTER_SHARDS) + (shard < groups.length % COUNTER_SHARDS ? 1 : 0),
     })),
   );
   const batches: Record<string, unknown>[][] = [];

@@ -30,6 +30,8 @@ export async function seedUsers(
     ...Array.from({ length: COUNTER_SHARDS }, (_, shard) => ({
       ...keys.counterShard(directoryId, 'User', shard),
       n: Math.floor(users.length / COUNTER_SHARDS) + (shard < users.length % COUNTER_SHARDS ? 1 : 0),
+      // As many creates, each a new generation of the list (resource-counter.ts).
+      changes: Math.floor(users.length / COUNTER_SHARDS) + (shard < users.length % COUNTER_SHARDS ? 1 : 0),
     })),
   );
   const batches: Record<string, unknown>[][] = [];

@@ -1,37 +1,20 @@
 import { ResponseType, type RestApi } from 'aws-cdk-lib/aws-apigateway';
-import { BULK_LIMITS } from '../../../shared/scim/bulk/limits.ts';
-
-interface ScimGatewayError {
-  readonly type: ResponseType;
-  readonly status: number;
-  readonly detail: string;
-  readonly headers?: Readonly<Record<string, string>>;
-}
+import {
+  type GatewayError,
+  gatewayErrorResponse,
+  gatewayErrors,
+} from '../../../shared/contracts/gateway-errors.ts';
 
 /**
  * Errors that API Gateway answers itself, before any function runs. SCIM clients expect every
- * error as RFC 7644 §3.12 JSON, so these get the same body shape the functions write.
+ * error as RFC 7644 §3.12 JSON, so these get the same body shape the functions write (the
+ * bodies, shared with the local stand-in, are in shared/contracts/gateway-errors.ts).
  */
-const gatewayErrors: readonly ScimGatewayError[] = [
-  {
-    // The only required request parameter is the Authorization header (see ScimApi): a request
-    // without one gets the same 401 the functions give for a wrong token.
-    type: ResponseType.BAD_REQUEST_PARAMETERS,
-    status: 401,
-    detail: 'Authentication failed: send the bearer token issued for this directory.',
-    headers: { 'WWW-Authenticate': 'Bearer realm="scim"' },
-  },
-  { type: ResponseType.THROTTLED, status: 429, detail: 'Too many requests: retry later.' },
-  // API Gateway answers an unknown path or method with 403 "Missing Authentication Token".
-  { type: ResponseType.MISSING_AUTHENTICATION_TOKEN, status: 404, detail: 'No such SCIM endpoint.' },
-  // A REST API takes bodies up to 10 MB, far above every route's own limit (the largest is Bulk's
-  // maxPayloadSize), which the functions enforce with a 413 that names it. Only a body above
-  // 10 MB is refused here, before any function runs.
-  {
-    type: ResponseType.REQUEST_TOO_LARGE,
-    status: 413,
-    detail: `The request body is larger than this API accepts; the largest is POST /Bulk at maxPayloadSize ${BULK_LIMITS.maxPayloadSize} bytes.`,
-  },
+const gatewayResponses: readonly (GatewayError & { readonly type: ResponseType })[] = [
+  { type: ResponseType.BAD_REQUEST_PARAMETERS, ...gatewayErrors.missingAuthorization },
+  { type: ResponseType.THROTTLED, ...gatewayErrors.throttled },
+  { type: ResponseType.MISSING_AUTHENTICATION_TOKEN, ...gatewayErrors.unknownEndpoint },
+  { type: ResponseType.REQUEST_TOO_LARGE, ...gatewayErrors.requestTooLarge },
 ];
 
 /**
@@ -41,21 +24,14 @@ const gatewayErrors: readonly ScimGatewayError[] = [
  * addScimGatewayResponses(api);
  */
 export function addScimGatewayResponses(api: RestApi): void {
-  for (const { type, status, detail, headers = {} } of gatewayErrors) {
-    const body = {
-      schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'],
-      status: String(status),
-      detail,
-    };
-    api.addGatewayResponse(`Scim${type.responseType}`, {
-      type,
-      statusCode: String(status),
+  for (const error of gatewayResponses) {
+    const { body, headers } = gatewayErrorResponse(error);
+    api.addGatewayResponse(`Scim${error.type.responseType}`, {
+      type: error.type,
+      statusCode: String(error.status),
       // Header values are API Gateway expressions: literals go in single quotes.
       responseHeaders: Object.fromEntries(
-        Object.entries({ 'Content-Type': 'application/scim+json', ...headers }).map(([name, value]) => [
-          name,
-          `'${value}'`,
-        ]),
+        Object.entries(headers).map(([name, value]) => [name, `'${value}'`]),
       ),
       templates: { 'application/json': JSON.stringify(body) },
     });

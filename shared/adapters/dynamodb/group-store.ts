@@ -26,6 +26,7 @@ import { batchGet } from './batch.ts';
 import { deleteGroup, resumeGroupDelete } from './group-delete.ts';
 import { displayNameOf, fromGroupItem } from './group-item.ts';
 import { groupCreation, groupReplacement, versionOf } from './group-writes.ts';
+import { queryIndexPage } from './index-page.ts';
 import { queryPositionedPage } from './key-page.ts';
 import {
   bumpGroupVersion,
@@ -40,10 +41,9 @@ import {
 } from './membership.ts';
 import { undoMembershipChange } from './membership-undo.ts';
 import { queryPrefix } from './query-prefix.ts';
+import { readResourceCount } from './resource-counter.ts';
 import { retryOnTransactionConflict } from './transact.ts';
 
-/** Paging bookmarks live for an hour: long enough for an IdP import, short enough to stay small. */
-const BOOKMARK_TTL_SECONDS = 3600;
 /** How many unknown member ids an error names before it says "and N more". */
 const NAMED_IDS = 20;
 
@@ -229,22 +229,15 @@ export class DynamoGroupStore implements GroupStore {
   }
 
   async page(directoryId: string, startIndex: number, count: number): Promise<GroupPage> {
-    const totalResults = await this.count(directoryId);
-    if (count === 0 || startIndex > totalResults) return { groups: [], totalResults };
-    const after = await this.positionBefore(directoryId, startIndex);
-    const items: Record<string, unknown>[] = [];
-    let exclusiveStartKey = after === undefined ? undefined : { pk: keys.partition(directoryId), sk: after };
-    do {
-      const page = await this.client.send(
-        this.groupsQuery(directoryId, { Limit: count - items.length, ExclusiveStartKey: exclusiveStartKey }),
-      );
-      items.push(...(page.Items ?? []));
-      exclusiveStartKey = page.LastEvaluatedKey as typeof exclusiveStartKey;
-    } while (exclusiveStartKey && items.length < count);
-    const last = items.at(-1);
-    if (last && items.length === count)
-      await this.saveBookmark(directoryId, startIndex + count, String(last.sk));
-    return { groups: items.map(fromGroupItem), totalResults };
+    const { items, totalResults } = await queryIndexPage(this.client, this.tableName, {
+      directoryId,
+      resourceType: 'Group',
+      prefix: keys.groupPrefix,
+      startIndex,
+      count,
+      fromItem: fromGroupItem,
+    });
+    return { groups: items, totalResults };
   }
 
   /** Groups being deleted are left out, as from `page` and `scan`: the group reads as 404 already. */
@@ -278,13 +271,7 @@ export class DynamoGroupStore implements GroupStore {
 
   /** The number of groups: the sum of the counter shards, one Query whatever the directory's size. */
   async count(directoryId: string): Promise<number> {
-    const shards = await queryPrefix(
-      this.client,
-      this.tableName,
-      keys.partition(directoryId),
-      keys.counterPrefix('Group'),
-    );
-    return shards.reduce((sum, shard) => sum + Number(shard.n ?? 0), 0);
+    return (await readResourceCount(this.client, this.tableName, directoryId, 'Group')).total;
   }
 
   async memberCount(directoryId: string, groupId: string): Promise<number> {
@@ -428,45 +415,8 @@ export class DynamoGroupStore implements GroupStore {
       .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   }
 
-  /**
-   * The sort key of the group just before position `startIndex`. A sequential walk finds the
-   * bookmark the previous page left; a jump reads the keys before it once and leaves one.
-   */
-  private async positionBefore(directoryId: string, startIndex: number): Promise<string | undefined> {
-    if (startIndex <= 1) return undefined;
-    const { Item } = await this.client.send(
-      new GetCommand({
-        TableName: this.tableName,
-        Key: keys.pageBookmark(directoryId, 'groups', startIndex),
-        ConsistentRead: true,
-      }),
-    );
-    if (Item && typeof Item.after === 'string') return Item.after;
-    let skipped = 0;
-    let lastSk: string | undefined;
-    let exclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        this.groupsQuery(directoryId, {
-          ProjectionExpression: 'sk',
-          Limit: startIndex - 1 - skipped,
-          ExclusiveStartKey: exclusiveStartKey,
-        }),
-      );
-      const items = page.Items ?? [];
-      skipped += items.length;
-      lastSk = items.length > 0 ? String(items.at(-1)?.sk) : lastSk;
-      exclusiveStartKey = page.LastEvaluatedKey;
-    } while (exclusiveStartKey && skipped < startIndex - 1);
-    if (lastSk !== undefined) await this.saveBookmark(directoryId, startIndex, lastSk);
-    return lastSk;
-  }
-
   /** The directory's groups in id order, strongly consistent, those being deleted left out. */
-  private groupsQuery(
-    directoryId: string,
-    options: Pick<QueryCommandInput, 'Limit' | 'ExclusiveStartKey' | 'ProjectionExpression'>,
-  ) {
+  private groupsQuery(directoryId: string, options: Pick<QueryCommandInput, 'ExclusiveStartKey'>) {
     return new QueryCommand({
       TableName: this.tableName,
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
@@ -476,20 +426,6 @@ export class DynamoGroupStore implements GroupStore {
       ConsistentRead: true,
       ...options,
     });
-  }
-
-  private async saveBookmark(directoryId: string, startIndex: number, after: string): Promise<void> {
-    await this.client.send(
-      new PutCommand({
-        TableName: this.tableName,
-        Item: {
-          ...keys.pageBookmark(directoryId, 'groups', startIndex),
-          type: 'PageBookmark',
-          after,
-          expiresAt: Math.floor(Date.now() / 1000) + BOOKMARK_TTL_SECONDS,
-        },
-      }),
-    );
   }
 
   private async goneOrConflict(directoryId: string, id: string): Promise<Error> {

@@ -5,7 +5,6 @@
  */
 import type { StoredGroup } from '../../ports/group-store.ts';
 import type { Actor } from '../../ports/user-store.ts';
-import { COUNTER_SHARDS, keys } from '../../store/keys.ts';
 import {
   displayNameClaimItem,
   displayNameOf,
@@ -14,6 +13,7 @@ import {
   toGroupItem,
 } from './group-item.ts';
 import type { GroupVersion, TransactItem } from './membership.ts';
+import { resourceCounterUpdate } from './resource-counter.ts';
 
 type PutAction = TransactItem & { Put: NonNullable<TransactItem['Put']> };
 
@@ -89,18 +89,9 @@ export function groupReplacement(
   ];
 }
 
-/** The directory's group count, on a random one of its shards so that parallel creates do not contend. */
+/** The directory's group count and generation (resource-counter.ts), on a random one of its shards. */
 export function groupCounterUpdate(tableName: string, directoryId: string, delta: number): TransactItem {
-  const shard = Math.floor(Math.random() * COUNTER_SHARDS);
-  return {
-    Update: {
-      TableName: tableName,
-      Key: keys.counterShard(directoryId, 'Group', shard),
-      UpdateExpression: 'ADD #n :delta',
-      ExpressionAttributeNames: { '#n': 'n' },
-      ExpressionAttributeValues: { ':delta': delta },
-    },
-  };
+  return resourceCounterUpdate(tableName, directoryId, 'Group', delta);
 }
 
 /** The version a change of `group` produces, with what its MembershipChange items show of the group. */

@@ -15,16 +15,15 @@ import { VersionConflict } from '../../ports/user-store.ts';
 import { ScimError } from '../../scim/errors.ts';
 import type { IndexLookup } from '../../scim/filter/index.ts';
 import type { ScimResource } from '../../scim/resource.ts';
-import { COUNTER_SHARDS, isKeyable, keys } from '../../store/keys.ts';
+import { isKeyable, keys } from '../../store/keys.ts';
 import { batchGet } from './batch.ts';
+import { queryIndexPage } from './index-page.ts';
 import { queryPositionedPage } from './key-page.ts';
 import { groupIdsOf, removeFromAllGroups, type Table } from './membership.ts';
 import { queryPrefix } from './query-prefix.ts';
+import { readResourceCount, resourceCounterUpdate } from './resource-counter.ts';
 import { MAX_TRANSACTION_ITEMS, retryOnTransactionConflict, transactWrite } from './transact.ts';
 import { fromUserItem, toUserItem, userNameClaimItem } from './user-item.ts';
-
-/** Paging bookmarks live for an hour: long enough for an IdP import, short enough to stay small. */
-const BOOKMARK_TTL_SECONDS = 3600;
 
 /**
  * UserStore on the directory table. Uniqueness and index entries are written in the same
@@ -69,7 +68,7 @@ export class DynamoUserStore implements UserStore {
         ...item.indexSks.map((sk) => ({
           Put: { TableName: this.tableName, Item: { pk: item.pk, sk, type: 'IndexEntry', userId: user.id } },
         })),
-        this.counterUpdate(directoryId, +1),
+        resourceCounterUpdate(this.tableName, directoryId, 'User', +1),
       ],
     });
     if (!result.ok) {
@@ -205,7 +204,7 @@ export class DynamoUserStore implements UserStore {
         },
         { Delete: { TableName: this.tableName, Key: { pk: item.pk, sk: item.claimSk } } },
         ...item.indexSks.map((sk) => ({ Delete: { TableName: this.tableName, Key: { pk: item.pk, sk } } })),
-        this.counterUpdate(directoryId, -1),
+        resourceCounterUpdate(this.tableName, directoryId, 'User', -1),
       ],
     });
     if (!result.ok) {
@@ -250,22 +249,15 @@ export class DynamoUserStore implements UserStore {
   }
 
   async page(directoryId: string, startIndex: number, count: number): Promise<UserPage> {
-    const totalResults = await this.count(directoryId);
-    if (count === 0 || startIndex > totalResults) return { users: [], totalResults };
-    const after = await this.positionBefore(directoryId, startIndex);
-    const items: Record<string, unknown>[] = [];
-    let exclusiveStartKey = after === undefined ? undefined : { pk: keys.partition(directoryId), sk: after };
-    do {
-      const page = await this.client.send(
-        this.usersQuery(directoryId, { Limit: count - items.length, ExclusiveStartKey: exclusiveStartKey }),
-      );
-      items.push(...(page.Items ?? []));
-      exclusiveStartKey = page.LastEvaluatedKey as typeof exclusiveStartKey;
-    } while (exclusiveStartKey && items.length < count);
-    const last = items.at(-1);
-    if (last && items.length === count)
-      await this.saveBookmark(directoryId, startIndex + count, String(last.sk));
-    return { users: items.map(fromUserItem), totalResults };
+    const { items, totalResults } = await queryIndexPage(this.client, this.tableName, {
+      directoryId,
+      resourceType: 'User',
+      prefix: keys.userPrefix,
+      startIndex,
+      count,
+      fromItem: fromUserItem,
+    });
+    return { users: items, totalResults };
   }
 
   async pageAt(
@@ -299,86 +291,14 @@ export class DynamoUserStore implements UserStore {
 
   /** The number of users: the sum of the counter shards, one Query whatever the directory's size. */
   async count(directoryId: string): Promise<number> {
-    const shards = await queryPrefix(
-      this.client,
-      this.tableName,
-      keys.partition(directoryId),
-      keys.counterPrefix('User'),
-    );
-    return shards.reduce((sum, shard) => sum + Number(shard.n ?? 0), 0);
+    return (await readResourceCount(this.client, this.tableName, directoryId, 'User')).total;
   }
 
   /**
-   * The sort key of the user just before position `startIndex`. A sequential walk (1, 101, 201…)
-   * finds the bookmark the previous page left, so each page costs the same as the first. A jump
-   * to a page nobody walked to starts from the nearest bookmark before it (from the first user
-   * when there is none), reads the keys in between once, and leaves a bookmark behind.
+   * The directory's users in id order, strongly consistent, those being deleted left out: the
+   * Query behind scans.
    */
-  private async positionBefore(directoryId: string, startIndex: number): Promise<string | undefined> {
-    if (startIndex <= 1) return undefined;
-    const nearest = await this.nearestBookmark(directoryId, startIndex);
-    if (nearest?.position === startIndex) return nearest.after;
-    const target = startIndex - (nearest?.position ?? 1);
-    let skipped = 0;
-    let lastSk = nearest?.after;
-    let exclusiveStartKey: Record<string, unknown> | undefined =
-      lastSk === undefined ? undefined : { pk: keys.partition(directoryId), sk: lastSk };
-    do {
-      const page = await this.client.send(
-        this.usersQuery(directoryId, {
-          ProjectionExpression: 'sk',
-          Limit: target - skipped,
-          ExclusiveStartKey: exclusiveStartKey,
-        }),
-      );
-      const items = page.Items ?? [];
-      skipped += items.length;
-      lastSk = items.length > 0 ? String(items.at(-1)?.sk) : lastSk;
-      exclusiveStartKey = page.LastEvaluatedKey;
-    } while (exclusiveStartKey && skipped < target);
-    // Remember the position skipped to, so a retry of this page (or another client's jump to it)
-    // starts from the bookmark instead of reading every key before it again.
-    if (lastSk !== undefined) await this.saveBookmark(directoryId, startIndex, lastSk);
-    return lastSk;
-  }
-
-  /** The live bookmark at or before `startIndex` with the highest position: one Query of one item. */
-  private async nearestBookmark(
-    directoryId: string,
-    startIndex: number,
-  ): Promise<{ position: number; after: string } | undefined> {
-    const prefix = keys.pageBookmarkPrefix('users');
-    const { Items } = await this.client.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :first AND :at',
-        ExpressionAttributeValues: {
-          ':pk': keys.partition(directoryId),
-          ':first': prefix,
-          ':at': keys.pageBookmark(directoryId, 'users', startIndex).sk,
-        },
-        ScanIndexForward: false,
-        Limit: 1,
-        ConsistentRead: true,
-      }),
-    );
-    const item = Items?.[0];
-    const position = Number(String(item?.sk ?? '').slice(prefix.length));
-    // DynamoDB removes expired items up to days late; a bookmark past its hour is not trusted.
-    const live = typeof item?.expiresAt === 'number' && item.expiresAt * 1000 > Date.now();
-    if (!item || !live || typeof item.after !== 'string' || !Number.isSafeInteger(position) || position < 2)
-      return undefined;
-    return { position, after: item.after };
-  }
-
-  /**
-   * The directory's users in id order, strongly consistent, those being deleted left out: the one
-   * Query behind paging and scans.
-   */
-  private usersQuery(
-    directoryId: string,
-    options: Pick<QueryCommandInput, 'Limit' | 'ExclusiveStartKey' | 'ProjectionExpression'>,
-  ) {
+  private usersQuery(directoryId: string, options: Pick<QueryCommandInput, 'ExclusiveStartKey'>) {
     return new QueryCommand({
       TableName: this.tableName,
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
@@ -388,33 +308,6 @@ export class DynamoUserStore implements UserStore {
       ConsistentRead: true,
       ...options,
     });
-  }
-
-  private async saveBookmark(directoryId: string, startIndex: number, after: string): Promise<void> {
-    await this.client.send(
-      new PutCommand({
-        TableName: this.tableName,
-        Item: {
-          ...keys.pageBookmark(directoryId, 'users', startIndex),
-          type: 'PageBookmark',
-          after,
-          expiresAt: Math.floor(Date.now() / 1000) + BOOKMARK_TTL_SECONDS,
-        },
-      }),
-    );
-  }
-
-  private counterUpdate(directoryId: string, delta: number) {
-    const shard = Math.floor(Math.random() * COUNTER_SHARDS);
-    return {
-      Update: {
-        TableName: this.tableName,
-        Key: keys.counterShard(directoryId, 'User', shard),
-        UpdateExpression: 'ADD #n :delta',
-        ExpressionAttributeNames: { '#n': 'n' },
-        ExpressionAttributeValues: { ':delta': delta },
-      },
-    };
   }
 
   async getMany(directoryId: string, ids: readonly string[]): Promise<StoredUser[]> {
@@ -447,10 +340,10 @@ export class DynamoUserStore implements UserStore {
   }
 
   private async markDeleting(directoryId: string, current: StoredUser): Promise<void> {
-    try {
-      await retryOnTransactionConflict(() =>
-        this.client.send(
-          new UpdateCommand({
+    const result = await transactWrite(this.client, {
+      TransactItems: [
+        {
+          Update: {
             TableName: this.tableName,
             Key: keys.user(directoryId, current.id),
             UpdateExpression: 'SET #deleting = :true',
@@ -459,17 +352,21 @@ export class DynamoUserStore implements UserStore {
             ConditionExpression: '#version = :expected AND attribute_not_exists(#deleting)',
             ExpressionAttributeNames: { '#version': 'version', '#deleting': 'deleting' },
             ExpressionAttributeValues: { ':expected': current.version, ':true': true },
-          }),
-        ),
-      );
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      const stored = await this.get(directoryId, current.id);
-      if (!stored) throw ScimError.notFound(`User ${current.id} not found.`);
-      // Another DELETE marked the same version: carry on, both sweeps are idempotent.
-      if (!(stored.deleting && stored.version === current.version))
-        throw new VersionConflict(`User ${current.id} changed concurrently`);
-    }
+          },
+        },
+        // The marked user leaves the list now (though it is counted until it is deleted): a new
+        // generation, so that no paging bookmark written before places a page after it.
+        resourceCounterUpdate(this.tableName, directoryId, 'User', 0),
+      ],
+    });
+    if (result.ok) return;
+    if (result.reasons[0] !== 'ConditionalCheckFailed')
+      throw new Error(`User delete mark cancelled: ${result.reasons.join(',')}`);
+    const stored = await this.get(directoryId, current.id);
+    if (!stored) throw ScimError.notFound(`User ${current.id} not found.`);
+    // Another DELETE marked the same version: carry on, both sweeps are idempotent.
+    if (!(stored.deleting && stored.version === current.version))
+      throw new VersionConflict(`User ${current.id} changed concurrently`);
   }
 
   /**

@@ -63,7 +63,9 @@ interface Outcome {
  * bulkId references (planBulk), then performs them through the endpoints' services, at most
  * `concurrency` at a time and, among those ready, in request order. An operation's failure is its
  * own entry in the response and never fails the request; after `failOnErrors` failures no further
- * operation starts, and those not started are left out of the response (§3.7.3).
+ * operation starts, and those not started are left out of the response (§3.7.3). With
+ * `failOnErrors` no more operations run at once than errors may still happen (one at a time once
+ * one error is left), so none starts that the limit would have stopped.
  *
  * @example
  * const bulk = new BulkService({ '/Users': users });
@@ -96,7 +98,11 @@ export class BulkService {
     let errors = 0;
     const failOnErrors = request.failOnErrors ?? Number.POSITIVE_INFINITY;
     const outOfTime = () => runOptions.deadline !== undefined && this.clock() >= runOptions.deadline;
-    await schedule(plan, this.concurrency, {
+    await schedule(plan, {
+      // As many operations may be in flight as errors may still happen before failOnErrors is
+      // reached: even if every one of them fails, none has started after the limit (§3.7.3).
+      // Without failOnErrors this is the plain concurrency.
+      capacity: () => Math.min(this.concurrency, failOnErrors - errors),
       stop: () => errors >= failOnErrors || outOfTime(),
       perform: async (planned) => {
         const outcome = await this.perform(ctx, planned, runOptions.deadline, (bulkId) => {
@@ -247,13 +253,16 @@ function notPerformed(ctx: ScimRequestContext, operation: BulkOperation): BulkOp
 
 /**
  * Runs the planned operations: each once everything in its `after` is finished, at most
- * `concurrency` at a time, the lowest index first among those ready. Stops starting operations
+ * `capacity()` at a time, the lowest index first among those ready. Stops starting operations
  * once `stop()` says so, and resolves when none is running.
  */
 function schedule(
   plan: readonly PlannedOperation[],
-  concurrency: number,
-  hooks: { stop: () => boolean; perform: (planned: PlannedOperation) => Promise<void> },
+  hooks: {
+    capacity: () => number;
+    stop: () => boolean;
+    perform: (planned: PlannedOperation) => Promise<void>;
+  },
 ): Promise<void> {
   const unfinished = plan.map(({ after }) => after.length);
   const dependents: number[][] = plan.map(() => []);
@@ -264,7 +273,7 @@ function schedule(
 
   return new Promise((resolve, reject) => {
     const pump = (): void => {
-      while (running < concurrency && !hooks.stop()) {
+      while (running < hooks.capacity() && !hooks.stop()) {
         const index = ready.shift();
         const planned = index === undefined ? undefined : plan[index];
         if (!planned) break;

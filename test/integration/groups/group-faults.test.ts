@@ -123,7 +123,8 @@ describe('DynamoGroupStore when things fail', { timeout: 60_000 }, () => {
     for (const name of ['A', 'B', 'C']) await createGroup(table, dir, name, ['leaver'], name.toLowerCase());
     let transactions = 0;
     const crashing = storesWithFaults(table, (command) => {
-      if (command === 'TransactWriteItems' && ++transactions > 1) throw crash();
+      // The first transaction marks the user deleting, the second removes it from group A.
+      if (command === 'TransactWriteItems' && ++transactions > 2) throw crash();
     });
     await expect(
       crashing.users.delete(dir, await mustGetUser(table, dir, 'leaver'), LATER, actor),

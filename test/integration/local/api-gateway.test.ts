@@ -8,6 +8,7 @@ import {
   type ProxyHandler,
   startApiGateway,
 } from '../../../local/api-gateway.ts';
+import { gatewayErrorResponse, gatewayErrors } from '../../../shared/contracts/gateway-errors.ts';
 
 const BASE = '/{directoryId}/scim/v2';
 
@@ -119,26 +120,25 @@ describe('routing', () => {
     expect(get.json().event.pathParameters).toEqual({ directoryId: 'd1', id: 'abc' });
   });
 
-  it('picks the resource first: GET on the static .search resource is a 405, not GET /Users/{id}', async () => {
+  it('picks the resource first: GET on the static .search resource is not GET /Users/{id}', async () => {
     const response = await call('GET', '/d1/scim/v2/Users/.search');
-    expect(response.status).toBe(405);
-    expect(JSON.parse(response.text)).toEqual({ message: 'Method Not Allowed' });
-    expect(response.headers.get('allow')).toBe('POST');
+    expect(response.status).toBe(404);
+    expect(response.headers.get('x-route')).toBeNull();
   });
 
-  it('answers 404 with API Gateway’s JSON for an unknown path, and for an empty {param}', async () => {
+  it('answers the stack’s SCIM 404 for an unknown path, and for an empty {param}', async () => {
     for (const path of ['/d1/scim/v2/Groups', '/d1/scim/v2/Users/abc/extra', '/d1/scim/v2/Users//']) {
       const response = await call('GET', path);
       expect(response.status, path).toBe(404);
-      expect(response.headers.get('content-type')).toBe('application/json');
-      expect(JSON.parse(response.text)).toEqual({ message: 'Not Found' });
+      expect(response.headers.get('content-type')).toBe('application/scim+json');
+      expect(JSON.parse(response.text)).toEqual(gatewayErrorResponse(gatewayErrors.unknownEndpoint).body);
     }
   });
 
-  it('answers 405 for a known path with a method it does not have', async () => {
+  it('answers the same 404 for a known path with a method it does not have, as API Gateway does', async () => {
     const response = await call('DELETE', '/d1/scim/v2/Users/abc');
-    expect(response.status).toBe(405);
-    expect(response.headers.get('allow')).toBe('GET, PATCH');
+    expect(response.status).toBe(404);
+    expect(JSON.parse(response.text)).toEqual(gatewayErrorResponse(gatewayErrors.unknownEndpoint).body);
   });
 
   it('ignores a trailing slash', async () => {
@@ -295,7 +295,8 @@ describe('API Gateway’s own failures', () => {
   it('refuses a body over 10 MB with 413 without calling the function, and accepts one at the limit', async () => {
     const over = await call('POST', '/d1/scim/v2/Users', { body: 'x'.repeat(MAX_REQUEST_BYTES + 1) });
     expect(over.status).toBe(413);
-    expect(JSON.parse(over.text)).toEqual({ message: 'Request Too Long' });
+    expect(over.headers.get('content-type')).toBe('application/scim+json');
+    expect(JSON.parse(over.text)).toEqual(gatewayErrorResponse(gatewayErrors.requestTooLarge).body);
     expect(over.headers.get('x-route')).toBeNull();
 
     const atLimit = await call('POST', '/d1/scim/v2/Users', { body: 'x'.repeat(MAX_REQUEST_BYTES) });

@@ -111,6 +111,47 @@ describe('BulkService', () => {
     expect(calls).toHaveLength(4);
   });
 
+  it('with failOnErrors starts no operation once the errors reach it, also when running in parallel', async () => {
+    const calls: EndpointCall[] = [];
+    const bulk = new BulkService(
+      { '/Users': new FakeEndpoint(calls, { delayMs: () => 2 }) },
+      { concurrency: 8 },
+    );
+    const response = await bulk.run(ctx, {
+      failOnErrors: 1,
+      Operations: [post('bad', { fail: 400 }), post('good')],
+    });
+    expect(response.Operations.map(({ bulkId, status }) => `${bulkId} ${status}`)).toEqual(['bad 400']);
+    expect(calls).toHaveLength(1);
+  });
+
+  it('with failOnErrors keeps no more operations in flight than errors may still happen', async () => {
+    let inFlight = 0;
+    let most = 0;
+    const calls: EndpointCall[] = [];
+    const endpoint = new FakeEndpoint(calls, {
+      delayMs: () => Math.random() * 3,
+      onEnter: () => {
+        most = Math.max(most, ++inFlight);
+      },
+      onLeave: () => {
+        inFlight--;
+      },
+    });
+    const operations = Array.from({ length: 30 }, (_, n) => post(`u${n}`, n % 4 === 3 ? { fail: 409 } : {}));
+    const response = await new BulkService({ '/Users': endpoint }, { concurrency: 8 }).run(ctx, {
+      failOnErrors: 3,
+      Operations: operations,
+    });
+    // Errors at u3, u7, u11: the third ends the request, and nothing after it was started.
+    expect(response.Operations.filter(({ status }) => status === '409')).toHaveLength(3);
+    expect(calls).toHaveLength(response.Operations.length);
+    expect(response.Operations.map(({ bulkId }) => bulkId)).toEqual(
+      Array.from({ length: 12 }, (_, n) => `u${n}`),
+    );
+    expect(most).toBe(3);
+  });
+
   it('answers the operations it had no time to start with 503, and starts none after the deadline', async () => {
     let now = 0;
     const calls: EndpointCall[] = [];
