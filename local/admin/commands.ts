@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util';
 import { DynamoDirectoryStore } from '../../shared/adapters/dynamodb/directory-store.ts';
 import { DynamoRevocationLedger } from '../../shared/adapters/dynamodb/revocation-ledger.ts';
 import { DynamoTokenStore, generateToken } from '../../shared/adapters/dynamodb/token-store.ts';
+import { ACCESS_PATHS, type AccessPath } from '../../shared/connectors/connector.ts';
 import { ConfirmationRefused, EvidenceService } from '../../shared/connectors/evidence.ts';
 import { isoTime } from '../../shared/connectors/evidence-api.ts';
 import {
@@ -38,9 +39,12 @@ export const ADMIN_USAGE = `usage: npm run admin -- <command> [options]
                                         when the IdP deactivated/deleted the leaver, and per application
                                         the status, times and attempts
   evidence-report --since <date> [--until <date>] [--directory default] [--format table|json|csv]
-                                        every leaver since the date: complete or not, and why
-  confirm <userId|userName> <connector> [--by <name>] [--directory default]
-                                        records that an operator did a manual task (who and when)
+                  [--fail-on-incomplete]
+                                        every leaver since the date: complete or not, and why;
+                                        exit code 3 with --fail-on-incomplete if one is incomplete
+  confirm <userId|userName> <connector> [--by <name>] [--closes login,sessions,apiTokens,seat]
+                                        records that an operator did a manual task (who, when, and
+                                        what they say it closed: nothing claimed without --closes)
 
 target (default: the running npm start):
   --endpoint <url>    DynamoDB Local    --table <name>    the table (a deployed one: AWS credentials)
@@ -70,12 +74,15 @@ const options = {
   since: { type: 'string' },
   until: { type: 'string' },
   by: { type: 'string' },
+  closes: { type: 'string' },
+  'fail-on-incomplete': { type: 'boolean' },
 } as const;
 
 type Flags = ReturnType<typeof parseArgs<{ options: typeof options; allowPositionals: true }>>['values'];
 
 /**
- * Runs one admin command; resolves to the process exit code (0 ok, 1 not found, 2 usage).
+ * Runs one admin command; resolves to the process exit code (0 ok, 1 not found, 2 usage, 3 an
+ * incomplete leaver under `evidence-report --fail-on-incomplete`).
  *
  * @example
  * process.exitCode = await runAdmin(['token', 'mint', 'okta', '--label', 'Okta prod'], console.log);
@@ -287,6 +294,15 @@ async function oneLeaver(
   return id;
 }
 
+/** `--closes login,seat`: what the operator says they closed; nothing claimed without it. */
+function closesFlag({ flags }: CommandInput): AccessPath[] {
+  const named = (flags.closes ?? '').split(/[\s,]+/).filter((name) => name !== '');
+  const unknown = named.filter((name) => !(ACCESS_PATHS as readonly string[]).includes(name));
+  if (unknown.length > 0)
+    throw new AdminUsageError(`--closes: ${unknown.join(', ')}? Name some of ${ACCESS_PATHS.join(', ')}.`);
+  return named as AccessPath[];
+}
+
 /** Nothing to show: printed, exit code 1. */
 class NotFound extends Error {
   override readonly name = 'NotFound';
@@ -309,8 +325,10 @@ const evidenceCommands: Readonly<Record<string, Command>> = {
     if (!since) throw new AdminUsageError('--since <date> is needed: 2026-01-01 or an ISO 8601 time.');
     const until = input.flags.until === undefined ? undefined : isoTime(input.flags.until);
     if (input.flags.until !== undefined && !until) throw new AdminUsageError('--until must be a date.');
-    input.print(formatEvidenceReport(await evidenceOf(input).report(directoryId, since, until), format));
-    return 0;
+    const report = await evidenceOf(input).report(directoryId, since, until);
+    input.print(formatEvidenceReport(report, format));
+    // For a scheduled check: a leaver not revoked everywhere must fail the job, not pass silently.
+    return input.flags['fail-on-incomplete'] && report.incomplete > 0 ? 3 : 0;
   },
   confirm: async (input) => {
     const directoryId = evidenceDirectory(input);
@@ -319,8 +337,9 @@ const evidenceCommands: Readonly<Record<string, Command>> = {
       throw new AdminUsageError('confirm needs a user and a connector: confirm <user> <connector>.');
     const id = await oneLeaver(input, directoryId, reference);
     const by = input.flags.by ?? userInfo().username;
+    const closes = closesFlag(input);
     try {
-      const state = await evidenceOf(input).confirm(directoryId, id, connectorId, by);
+      const state = await evidenceOf(input).confirm(directoryId, id, connectorId, by, closes);
       input.print(
         `Confirmed ${state.application} (${connectorId}) for ${reference}, by ${by} at ${state.updatedAt}.`,
       );

@@ -21,13 +21,15 @@ import type {
   HistoryKind,
   RevocationLedger,
 } from '../ports/revocation-ledger.ts';
-import type {
-  ConnectorDefinition,
-  ConnectorLogger,
-  HandlerContext,
-  Outcome,
-  OutcomeStatus,
-  VendorHttp,
+import {
+  ACCESS_PATHS,
+  type AccessPath,
+  type ConnectorDefinition,
+  type ConnectorLogger,
+  type HandlerContext,
+  type Outcome,
+  type OutcomeStatus,
+  type VendorHttp,
 } from './connector.ts';
 import { errorText, PermanentError } from './errors.ts';
 import { type GroupReader, inScope, type Scope } from './scope.ts';
@@ -113,7 +115,20 @@ const outcomeSchema = z.object({
   vendorReference: z.string().optional(),
   instructions: z.string().optional(),
   retryAfterSeconds: z.number().nonnegative().optional(),
+  closes: z.array(z.enum(['login', 'sessions', 'apiTokens', 'seat'] satisfies AccessPath[])).optional(),
 });
+
+/**
+ * What a revocation closed, once each and in the evidence's order. Only a `revoked` outcome
+ * closes anything: a user with no account (`not_found`) or a failure closed nothing, whatever the
+ * handler said. Undefined when the connector claimed nothing: the evidence then shows an empty
+ * list rather than a guess.
+ */
+function closedBy(outcome: Outcome): readonly AccessPath[] | undefined {
+  if (outcome.status !== 'revoked' || !outcome.closes) return undefined;
+  const claimed = new Set(outcome.closes);
+  return ACCESS_PATHS.filter((path) => claimed.has(path));
+}
 
 /** Conditional writes lost to a concurrent writer are re-read and retried this often before redelivery. */
 const MAX_CLAIM_ROUNDS = 5;
@@ -201,12 +216,14 @@ async function finish(
       ...(outcome.vendorReference ? { vendorReference: outcome.vendorReference } : {}),
     };
   const failed = outcome.status === 'failed_retryable' || outcome.status === 'failed_permanent';
+  const closes = closedBy(outcome);
   await record(connector, event, deps, {
     kind: outcome.status,
     attempt: claimed.attempts,
     ...(outcome.detail && !failed ? { detail: outcome.detail } : {}),
     ...(outcome.detail && failed ? { error: outcome.detail } : {}),
     ...(outcome.vendorReference ? { vendorReference: outcome.vendorReference } : {}),
+    ...(closes ? { closes } : {}),
   });
   await settle(event, deps, claimed, outcome);
   if (outcome.status === 'failed_retryable')
@@ -242,8 +259,10 @@ async function settle(
       error: _error,
       vendorReference: _ref,
       instructions: _i,
+      closes: _closes,
       ...kept
     } = current;
+    const closes = closedBy(outcome);
     const next: ApplicationState = {
       ...kept,
       status: outcome.status,
@@ -253,6 +272,7 @@ async function settle(
       ...(outcome.detail && failed ? { error: outcome.detail } : {}),
       ...(outcome.vendorReference ? { vendorReference: outcome.vendorReference } : {}),
       ...(outcome.instructions ? { instructions: outcome.instructions } : {}),
+      ...(closes ? { closes } : {}),
       version: current.version + 1,
     };
     if (await deps.ledger.putApplication(event.directoryId, event.user.id, next, current.version)) return;
