@@ -3,31 +3,23 @@
  * the values to paste into the IdPs. They work on the table through the same adapters the
  * functions use, so what the CLI writes is what authentication reads.
  */
-import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import { DynamoDirectoryStore } from '../../shared/adapters/dynamodb/directory-store.ts';
-import { DynamoRevocationLedger } from '../../shared/adapters/dynamodb/revocation-ledger.ts';
 import { DynamoTokenStore, generateToken } from '../../shared/adapters/dynamodb/token-store.ts';
-import { ACCESS_PATHS, type AccessPath } from '../../shared/connectors/connector.ts';
-import { ConfirmationRefused, EvidenceService } from '../../shared/connectors/evidence.ts';
-import { isoTime } from '../../shared/connectors/evidence-api.ts';
-import {
-  EVIDENCE_FORMATS,
-  type EvidenceFormat,
-  formatEvidenceReport,
-  formatLeaverEvidence,
-} from '../../shared/connectors/evidence-format.ts';
 import { DIRECTORY_ID } from '../../shared/contracts/routes.ts';
 import type { OAuthSettings } from '../../shared/ports/directory-store.ts';
+import { evidenceCommands } from './evidence-commands.ts';
 import { idpValues, scimBaseUrl } from './idp-values.ts';
-import { type AdminTarget, AdminUsageError, resolveTarget } from './target.ts';
+import { type AdminTarget, AdminUsageError, NotFound, resolveTarget } from './target.ts';
 
 export const ADMIN_USAGE = `usage: npm run admin -- <command> [options]
 
   directory create <id> [--name <display name>]
   directory list
   directory delete <id> --yes           deletes the directory, its tokens and all its users
-  token mint <directory> [--label <text>] [--expires-in-days <n>]
+  token mint <directory> [--label <text>] [--expires-in-days <n>] [--conformance]
+                                        --conformance: for npm run scim-check; the users it creates
+                                        are test users no connector acts on (expires in 1 day)
   token list <directory>
   token revoke <directory> <token id>
   oauth set <directory> --issuer <iss> --audience <aud>... --jwks-uri <url>
@@ -76,6 +68,7 @@ const options = {
   by: { type: 'string' },
   closes: { type: 'string' },
   'fail-on-incomplete': { type: 'boolean' },
+  conformance: { type: 'boolean' },
 } as const;
 
 type Flags = ReturnType<typeof parseArgs<{ options: typeof options; allowPositionals: true }>>['values'];
@@ -124,14 +117,14 @@ export async function runAdmin(argv: readonly string[], print: (line: string) =>
   }
 }
 
-interface CommandInput {
+export interface CommandInput {
   readonly target: AdminTarget;
   readonly flags: Flags;
   readonly args: readonly string[];
   readonly print: (line: string) => void;
 }
 
-type Command = (input: CommandInput) => Promise<number>;
+export type Command = (input: CommandInput) => Promise<number>;
 
 /** The directory named by the first argument (or `--directory`, as `npm run token` passes it). */
 function directoryArg({ args, flags }: CommandInput): string {
@@ -184,14 +177,30 @@ const commands: Readonly<Record<string, Command>> = {
     const { directories, tokens } = stores(input);
     // `npm run token` always created the directory it minted for; keep that, but say so.
     if (await directories.create(id, id)) input.print(`Created directory ${id}.`);
-    const days = input.flags['expires-in-days'];
+    const conformance = input.flags.conformance === true;
+    // A conformance token exempts what it creates from deprovisioning: it must not live on unnoticed.
+    const days = input.flags['expires-in-days'] ?? (conformance ? '1' : undefined);
     if (days !== undefined && !(Number(days) > 0))
       throw new AdminUsageError('--expires-in-days must be > 0.');
     const now = new Date();
     const expiresAt = days === undefined ? undefined : new Date(now.getTime() + Number(days) * 86_400_000);
     const token = generateToken();
-    const label = input.flags.label ?? 'issued by npm run admin';
-    const tokenId = await tokens.register(id, token, { label, now, ...(expiresAt ? { expiresAt } : {}) });
+    const label = input.flags.label ?? (conformance ? 'scim-check' : 'issued by npm run admin');
+    const tokenId = await tokens.register(id, token, {
+      label,
+      now,
+      ...(expiresAt ? { expiresAt } : {}),
+      ...(conformance ? { purpose: 'conformance' as const } : {}),
+    });
+    if (conformance) {
+      input.print(`Conformance token for npm run scim-check, not for an IdP: every user it creates is a test
+user whose events are never published (no connector acts on it, the evidence never lists it).
+`);
+      input.print(`npm run scim-check -- --base ${scimBaseUrl(input.target.apiUrl, id)} --token ${token}
+`);
+      input.print(`Token id:   ${tokenId} (${label}), expires ${expiresAt?.toISOString()}`);
+      return 0;
+    }
     input.print(`Directory:  ${id}
 Token id:   ${tokenId} (${label})${expiresAt ? `, expires ${expiresAt.toISOString()}` : ''}
 Token:      ${token}
@@ -212,7 +221,7 @@ It is stored only as a hash and cannot be shown again.
           ? `expired ${t.expiresAt}`
           : `active${t.expiresAt ? ` until ${t.expiresAt}` : ''}`;
       input.print(
-        `${t.tokenId}\t${t.label}\tcreated ${t.created}\t${state}\tlast used ${t.lastUsedAt ?? 'never'}`,
+        `${t.tokenId}\t${t.label}${t.purpose ? ` (${t.purpose})` : ''}\tcreated ${t.created}\t${state}\tlast used ${t.lastUsedAt ?? 'never'}`,
       );
     }
     return 0;
@@ -256,98 +265,6 @@ It is stored only as a hash and cannot be shown again.
     await requireDirectory(input, id);
     for (const line of idpValues({ baseUrl: scimBaseUrl(input.target.apiUrl, id) })) input.print(line);
     return 0;
-  },
-};
-
-/** The evidence commands' directory: `--directory`, else `default` (the one `npm start` serves). */
-function evidenceDirectory({ flags }: CommandInput): string {
-  const id = flags.directory ?? 'default';
-  if (!DIRECTORY_ID.test(id)) throw new AdminUsageError('--directory: 1 to 64 letters, digits, "-" or "_".');
-  return id;
-}
-
-function formatFlag({ flags }: CommandInput): EvidenceFormat {
-  const format = (flags.format ?? 'table') as EvidenceFormat;
-  if (!EVIDENCE_FORMATS.includes(format))
-    throw new AdminUsageError(`--format must be one of ${EVIDENCE_FORMATS.join(', ')}.`);
-  return format;
-}
-
-const evidenceOf = ({ target }: CommandInput) =>
-  new EvidenceService(new DynamoRevocationLedger(target.client, target.tableName));
-
-/** The one leaver a user id or userName names, or a usage error saying why not. */
-async function oneLeaver(
-  input: CommandInput,
-  directoryId: string,
-  reference: string | undefined,
-): Promise<string> {
-  if (!reference) throw new AdminUsageError('Which user? Give a user id or a userName.');
-  const ids = await evidenceOf(input).resolve(directoryId, reference);
-  if (ids.length > 1)
-    throw new AdminUsageError(
-      `${ids.length} leavers had the userName ${reference}; give one of their ids: ${ids.join(', ')}.`,
-    );
-  const [id] = ids;
-  if (!id)
-    throw new NotFound(`No leaver ${reference} in directory ${directoryId} (${input.target.description}).`);
-  return id;
-}
-
-/** `--closes login,seat`: what the operator says they closed; nothing claimed without it. */
-function closesFlag({ flags }: CommandInput): AccessPath[] {
-  const named = (flags.closes ?? '').split(/[\s,]+/).filter((name) => name !== '');
-  const unknown = named.filter((name) => !(ACCESS_PATHS as readonly string[]).includes(name));
-  if (unknown.length > 0)
-    throw new AdminUsageError(`--closes: ${unknown.join(', ')}? Name some of ${ACCESS_PATHS.join(', ')}.`);
-  return named as AccessPath[];
-}
-
-/** Nothing to show: printed, exit code 1. */
-class NotFound extends Error {
-  override readonly name = 'NotFound';
-}
-
-const evidenceCommands: Readonly<Record<string, Command>> = {
-  evidence: async (input) => {
-    const directoryId = evidenceDirectory(input);
-    const format = formatFlag(input);
-    const id = await oneLeaver(input, directoryId, input.args[0]);
-    const leaver = await evidenceOf(input).leaver(directoryId, id);
-    if (!leaver) throw new NotFound(`User ${id} has not left: the ledger has no leaving for them.`);
-    input.print(formatLeaverEvidence(leaver, format));
-    return 0;
-  },
-  'evidence-report': async (input) => {
-    const directoryId = evidenceDirectory(input);
-    const format = formatFlag(input);
-    const since = isoTime(input.flags.since);
-    if (!since) throw new AdminUsageError('--since <date> is needed: 2026-01-01 or an ISO 8601 time.');
-    const until = input.flags.until === undefined ? undefined : isoTime(input.flags.until);
-    if (input.flags.until !== undefined && !until) throw new AdminUsageError('--until must be a date.');
-    const report = await evidenceOf(input).report(directoryId, since, until);
-    input.print(formatEvidenceReport(report, format));
-    // For a scheduled check: a leaver not revoked everywhere must fail the job, not pass silently.
-    return input.flags['fail-on-incomplete'] && report.incomplete > 0 ? 3 : 0;
-  },
-  confirm: async (input) => {
-    const directoryId = evidenceDirectory(input);
-    const [reference, connectorId] = input.args;
-    if (!connectorId)
-      throw new AdminUsageError('confirm needs a user and a connector: confirm <user> <connector>.');
-    const id = await oneLeaver(input, directoryId, reference);
-    const by = input.flags.by ?? userInfo().username;
-    const closes = closesFlag(input);
-    try {
-      const state = await evidenceOf(input).confirm(directoryId, id, connectorId, by, closes);
-      input.print(
-        `Confirmed ${state.application} (${connectorId}) for ${reference}, by ${by} at ${state.updatedAt}.`,
-      );
-      return 0;
-    } catch (error) {
-      if (error instanceof ConfirmationRefused) throw new NotFound(error.message);
-      throw error;
-    }
   },
 };
 

@@ -64,3 +64,8 @@ export async function resolveTarget(flags: TargetFlags): Promise<AdminTarget> {
 export class AdminUsageError extends Error {
   override readonly name = 'AdminUsageError';
 }
+
+/** Nothing to show: printed, exit code 1. */
+export class NotFound extends Error {
+  override readonly name = 'NotFound';
+}

@@ -52,6 +52,8 @@ export class DynamoUserStore implements UserStore {
       version: 1,
       created: user.now,
       lastModified: user.now,
+      // Decided by the credential, once: a conformance token's users are test users for life.
+      ...(actor.purpose === 'conformance' ? { conformance: true } : {}),
     };
     const item = toUserItem(directoryId, stored, actor);
     assertIndexable(item.indexSks.length);
@@ -198,6 +200,7 @@ export class DynamoUserStore implements UserStore {
               version: current.version + 1,
               deletedAt: now,
               actor,
+              ...(current.conformance ? { conformance: true } : {}),
             },
           },
         },
