@@ -192,21 +192,19 @@ const commands: Readonly<Record<string, Command>> = {
       ...(expiresAt ? { expiresAt } : {}),
       ...(conformance ? { purpose: 'conformance' as const } : {}),
     });
-    if (conformance) {
-      input.print(`Conformance token for npm run scim-check, not for an IdP: every user it creates is a test
-user whose events are never published (no connector acts on it, the evidence never lists it).
-`);
-      input.print(`npm run scim-check -- --base ${scimBaseUrl(input.target.apiUrl, id)} --token ${token}
-`);
-      input.print(`Token id:   ${tokenId} (${label}), expires ${expiresAt?.toISOString()}`);
-      return 0;
-    }
     input.print(`Directory:  ${id}
-Token id:   ${tokenId} (${label})${expiresAt ? `, expires ${expiresAt.toISOString()}` : ''}
+Token id:   ${tokenId} (${label}${conformance ? ', conformance' : ''})${expiresAt ? `, expires ${expiresAt.toISOString()}` : ''}
 Token:      ${token}
 
 It is stored only as a hash and cannot be shown again.
 `);
+    if (conformance) {
+      input.print(`For npm run scim-check, never for an IdP: every user it creates is a test user whose events
+are not published (no connector acts on it, the evidence never lists it).
+
+  npm run scim-check -- --base ${scimBaseUrl(input.target.apiUrl, id)} --token ${token}`);
+      return 0;
+    }
     for (const line of idpValues({ baseUrl: scimBaseUrl(input.target.apiUrl, id), token })) input.print(line);
     return 0;
   },

@@ -64,6 +64,34 @@ describe('npm run admin', () => {
     expect((await run('token', 'revoke', 'okta', 'ffffffffffff')).code).toBe(1);
   });
 
+  it('mints a conformance token for scim-check: marked as such, a day by default, no IdP values', async () => {
+    const minted = await run(
+      'token',
+      'mint',
+      'okta',
+      '--conformance',
+      '--base-url',
+      'https://api.example.com/prod',
+    );
+    expect(minted.code).toBe(0);
+    const token = /^Token:\s+(scim_\S+)$/m.exec(minted.output)?.[1] ?? '';
+    expect(minted.output).toMatch(/^Token id:\s+[0-9a-f]{12} \(scim-check, conformance\), expires /m);
+    expect(minted.output).toContain(
+      `npm run scim-check -- --base https://api.example.com/prod/okta/scim/v2 --token ${token}`,
+    );
+    expect(minted.output).not.toContain('Secret Token');
+    const actor = await new DynamoTokenStore(table.document, table.tableName).authenticate(
+      'okta',
+      token,
+      new Date(),
+    );
+    expect(actor).toMatchObject({ kind: 'token', purpose: 'conformance' });
+    const expires = Date.parse(/expires (\S+)/.exec(minted.output)?.[1] ?? '');
+    expect(expires - Date.now()).toBeGreaterThan(23 * 3_600_000);
+    expect(expires - Date.now()).toBeLessThanOrEqual(24 * 3_600_000);
+    expect((await run('token', 'list', 'okta')).output).toMatch(/\tscim-check \(conformance\)\tcreated /);
+  });
+
   it('keeps `npm run token -- --directory x` working (creating the directory as it always did)', async () => {
     const minted = await run('token', 'mint', '--directory', 'legacy');
     expect(minted.output).toContain('Created directory legacy.');
