@@ -13,7 +13,6 @@
  *
  * The answer says what the carrier does with the message: done, redeliver later, or dead-letter.
  */
-import { z } from 'zod';
 import type { UserEvent } from '../events/catalogue.ts';
 import type {
   ApplicationState,
@@ -21,17 +20,16 @@ import type {
   HistoryKind,
   RevocationLedger,
 } from '../ports/revocation-ledger.ts';
-import {
-  ACCESS_PATHS,
-  type AccessPath,
-  type ConnectorDefinition,
-  type ConnectorLogger,
-  type HandlerContext,
-  type Outcome,
-  type OutcomeStatus,
-  type VendorHttp,
+import type {
+  ConnectorDefinition,
+  ConnectorLogger,
+  HandlerContext,
+  Outcome,
+  OutcomeStatus,
+  VendorHttp,
 } from './connector.ts';
 import { errorText, PermanentError } from './errors.ts';
+import { closedBy, outcomeSchema } from './outcome-check.ts';
 import { type GroupReader, inScope, type Scope } from './scope.ts';
 import { VendorTimeBudgetError } from './vendor-http-errors.ts';
 
@@ -99,36 +97,6 @@ const FINAL_STATUSES: ReadonlySet<OutcomeStatus> = new Set([
   'manual_pending',
   'failed_permanent',
 ]);
-
-/** How a handler's answer is checked: a connector bug must become a recorded failure, not a silent success. */
-const outcomeSchema = z.object({
-  status: z.enum([
-    'revoked',
-    'restored',
-    'not_found',
-    'out_of_scope',
-    'manual_pending',
-    'failed_retryable',
-    'failed_permanent',
-  ]),
-  detail: z.string().optional(),
-  vendorReference: z.string().optional(),
-  instructions: z.string().optional(),
-  retryAfterSeconds: z.number().nonnegative().optional(),
-  closes: z.array(z.enum(['login', 'sessions', 'apiTokens', 'seat'] satisfies AccessPath[])).optional(),
-});
-
-/**
- * What a revocation closed, once each and in the evidence's order. Only a `revoked` outcome
- * closes anything: a user with no account (`not_found`) or a failure closed nothing, whatever the
- * handler said. Undefined when the connector claimed nothing: the evidence then shows an empty
- * list rather than a guess.
- */
-function closedBy(outcome: Outcome): readonly AccessPath[] | undefined {
-  if (outcome.status !== 'revoked' || !outcome.closes) return undefined;
-  const claimed = new Set(outcome.closes);
-  return ACCESS_PATHS.filter((path) => claimed.has(path));
-}
 
 /** Conditional writes lost to a concurrent writer are re-read and retried this often before redelivery. */
 const MAX_CLAIM_ROUNDS = 5;

@@ -3,7 +3,6 @@
  * any deployment in `npm run scim-check`. Every expectation becomes a named check.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { isDeepStrictEqual } from 'node:util';
 import {
   type Check,
   fail,
@@ -14,6 +13,7 @@ import {
   placeholdersIn,
   short,
 } from './matchers.ts';
+import { unmetPrecondition } from './precondition.ts';
 import {
   isWalk,
   type Json,
@@ -177,26 +177,8 @@ async function request(
     }
   }
   const shown = `${method} ${url.replace(target.baseUrl, '')}${sentBody === undefined ? '' : ` ${short(sentBody)}`}`;
-  const { precondition } = step;
-  if (precondition && checks[0]?.outcome === 'pass' && !readsOwnData(precondition, variables)) {
-    const body = (check: Check) => check.outcome === 'fail' && check.label.startsWith('body');
-    if (checks.some(body))
-      return {
-        name: step.name,
-        phase,
-        checks: checks.map((check) => (body(check) ? { ...check, outcome: 'unmet' as const } : check)),
-        request: shown,
-        precondition,
-      };
-  }
-  return { name: step.name, phase, checks, request: shown };
-}
-
-/** The step reads what the sequence itself created: its checks are about the service. */
-function readsOwnData(precondition: Precondition, variables: Map<string, Json>): boolean {
-  if (!precondition.unlessSame) return false;
-  const [read, created] = precondition.unlessSame;
-  return variables.has(read) && isDeepStrictEqual(variables.get(read), variables.get(created));
+  const unmet = unmetPrecondition(step.precondition, checks, variables);
+  return { name: step.name, phase, checks: unmet?.checks ?? checks, request: shown, ...unmet?.precondition };
 }
 
 async function walk(step: WalkStep, target: ScimTarget, variables: Map<string, Json>): Promise<Check[]> {
