@@ -32,9 +32,10 @@ export interface StoredUser {
   readonly deleting?: true;
   /**
    * Created by a conformance credential (`Actor.purpose`): a test user of `scim-check`. Set by
-   * the store at creation from the credential, kept for the user's life, never from the request
-   * body; the stream relay publishes no event about such a user, so no connector acts on it and
-   * the evidence never lists it.
+   * the store at creation from the credential, never from the request body, and dropped for good
+   * by the first write of any other credential (an IdP that links a person to it). The stream
+   * relay publishes no event about such a user, so no connector acts on it and the evidence never
+   * lists it.
    */
   readonly conformance?: true;
 }

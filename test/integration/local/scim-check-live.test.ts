@@ -3,7 +3,8 @@
  * created, deactivated, reactivated, deleted) against a local runtime whose connectors point at a
  * vendor, with a conformance token. No lifecycle event about its users is published, no connector
  * acts on them, and the evidence holds none of them; a real user with the same kind of userName,
- * written by the IdP's token, is still deprovisioned and in the evidence.
+ * written by the IdP's token, is still deprovisioned and in the evidence; and a test user that
+ * an IdP takes over (links a person to it) is a real user from then on.
  */
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
@@ -132,5 +133,42 @@ describe('scim-check on a directory with connectors', () => {
     expect(vendor.calls).toEqual(['GET /users', `POST /users/${account?.id}/deactivate`]);
     const report = await scim.runtime.evidence.report('default', '2000-01-01T00:00:00.000Z');
     expect(report.leavers.map((leaver) => leaver.user.userName)).toEqual([userName]);
+  });
+
+  it('makes a test user real once another credential writes it: an IdP linking a person to it cannot hide a leaver', {
+    timeout: 60_000,
+  }, async () => {
+    const token = generateToken();
+    await scim.runtime.tokens.register('default', token, { label: 'scim-check', purpose: 'conformance' });
+    const userName = 'grace.hopper@example.com';
+    vendor.seed(userName);
+    // Someone with the conformance token creates the user a real person will be matched to.
+    const created = await fetch(`${scim.runtime.baseUrl}/Users`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/scim+json' },
+      body: JSON.stringify({ schemas: [USER_SCHEMA], userName, active: true, emails: [{ value: userName }] }),
+    });
+    expect(created.status).toBe(201);
+    const id = String(((await created.json()) as { id: string }).id);
+    // The IdP finds it by userName (Okta's pre-check), links the person, later deactivates them.
+    const linked = await scim.request('PATCH', `/Users/${id}`, {
+      schemas: [PATCH_OP],
+      Operations: [{ op: 'replace', path: 'displayName', value: 'Grace Hopper' }],
+    });
+    expect(linked.status).toBe(200);
+    await scim.request('PATCH', `/Users/${id}`, {
+      schemas: [PATCH_OP],
+      Operations: [{ op: 'replace', path: 'active', value: false }],
+    });
+    const deadline = Date.now() + 45_000;
+    for (;;) {
+      const evidence = await scim.runtime.evidence.leaver('default', id);
+      if (evidence?.applications.some((app) => app.status === 'revoked' && app.expected)) break;
+      if (Date.now() > deadline) throw new Error('the linked leaver was not deprovisioned in time');
+      await new Promise((done) => setTimeout(done, 100));
+    }
+    expect(
+      vendor.accounts.get([...vendor.accounts.values()].find((a) => a.email === userName)?.id ?? '')?.active,
+    ).toBe(false);
   });
 });
