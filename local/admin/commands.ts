@@ -3,26 +3,17 @@
  * the values to paste into the IdPs. They work on the table through the same adapters the
  * functions use, so what the CLI writes is what authentication reads.
  */
-import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import { DynamoDirectoryStore } from '../../shared/adapters/dynamodb/directory-store.ts';
-import { DynamoRevocationLedger } from '../../shared/adapters/dynamodb/revocation-ledger.ts';
 import { DynamoTokenStore, generateToken } from '../../shared/adapters/dynamodb/token-store.ts';
 import { DEFAULT_MAX_JWT_LIFETIME_SECONDS } from '../../shared/auth/oauth-jwt.ts';
-import { ConfirmationRefused, EvidenceService } from '../../shared/connectors/evidence.ts';
-import { isoTime } from '../../shared/connectors/evidence-api.ts';
-import {
-  EVIDENCE_FORMATS,
-  type EvidenceFormat,
-  formatEvidenceReport,
-  formatLeaverEvidence,
-} from '../../shared/connectors/evidence-format.ts';
 import { DIRECTORY_ID } from '../../shared/contracts/routes.ts';
 import type { OAuthSettings } from '../../shared/ports/directory-store.ts';
 import { deleteDirectory } from './directory-delete.ts';
+import { evidenceCommands } from './evidence-commands.ts';
 import { idpValues, scimBaseUrl } from './idp-values.ts';
 import { oauthSettings } from './oauth-settings.ts';
-import { type AdminTarget, AdminUsageError, CommandRefused, resolveTarget } from './target.ts';
+import { type AdminTarget, AdminUsageError, CommandRefused, NotFound, resolveTarget } from './target.ts';
 
 export const ADMIN_USAGE = `usage: npm run admin -- <command> [options]
 
@@ -32,7 +23,9 @@ export const ADMIN_USAGE = `usage: npm run admin -- <command> [options]
                                         deletes all it holds and reports what; with users in it,
                                         refused unless --force: each user is then deleted with a
                                         user.deleted event, so connectors deprovision them
-  token mint <directory> [--label <text>] [--expires-in-days <n>]
+  token mint <directory> [--label <text>] [--expires-in-days <n>] [--conformance]
+                                        --conformance: for npm run scim-check; the users it creates
+                                        are test users no connector acts on (expires in 1 day)
   token list <directory>
   token revoke <directory> <token id>
   oauth set <directory> --issuer <iss> --audience <aud>... --jwks-uri <url>
@@ -45,9 +38,12 @@ export const ADMIN_USAGE = `usage: npm run admin -- <command> [options]
                                         when the IdP deactivated/deleted the leaver, and per application
                                         the status, times and attempts
   evidence-report --since <date> [--until <date>] [--directory default] [--format table|json|csv]
-                                        every leaver since the date: complete or not, and why
-  confirm <userId|userName> <connector> [--by <name>] [--directory default]
-                                        records that an operator did a manual task (who and when)
+                  [--fail-on-incomplete]
+                                        every leaver since the date: complete or not, and why;
+                                        exit code 3 with --fail-on-incomplete if one is incomplete
+  confirm <userId|userName> <connector> [--by <name>] [--closes login,sessions,apiTokens,seat]
+                                        records that an operator did a manual task (who, when, and
+                                        what they say it closed: nothing claimed without --closes)
 
 target (default: the running npm start):
   --endpoint <url>    DynamoDB Local    --table <name>    the table (a deployed one: AWS credentials)
@@ -80,12 +76,16 @@ const options = {
   since: { type: 'string' },
   until: { type: 'string' },
   by: { type: 'string' },
+  closes: { type: 'string' },
+  'fail-on-incomplete': { type: 'boolean' },
+  conformance: { type: 'boolean' },
 } as const;
 
 type Flags = ReturnType<typeof parseArgs<{ options: typeof options; allowPositionals: true }>>['values'];
 
 /**
- * Runs one admin command; resolves to the process exit code (0 ok, 1 not found, 2 usage).
+ * Runs one admin command; resolves to the process exit code (0 ok, 1 not found, 2 usage, 3 an
+ * incomplete leaver under `evidence-report --fail-on-incomplete`).
  *
  * @example
  * process.exitCode = await runAdmin(['token', 'mint', 'okta', '--label', 'Okta prod'], console.log);
@@ -127,14 +127,14 @@ export async function runAdmin(argv: readonly string[], print: (line: string) =>
   }
 }
 
-interface CommandInput {
+export interface CommandInput {
   readonly target: AdminTarget;
   readonly flags: Flags;
   readonly args: readonly string[];
   readonly print: (line: string) => void;
 }
 
-type Command = (input: CommandInput) => Promise<number>;
+export type Command = (input: CommandInput) => Promise<number>;
 
 /** The directory named by the first argument (or `--directory`, as `npm run token` passes it). */
 function directoryArg({ args, flags }: CommandInput): string {
@@ -200,20 +200,34 @@ const commands: Readonly<Record<string, Command>> = {
       );
     if (directory.deletingSince)
       throw new CommandRefused(`Directory ${id} is being deleted (since ${directory.deletingSince}).`);
-    const days = input.flags['expires-in-days'];
+    const conformance = input.flags.conformance === true;
+    // A conformance token exempts what it creates from deprovisioning: it must not live on unnoticed.
+    const days = input.flags['expires-in-days'] ?? (conformance ? '1' : undefined);
     if (days !== undefined && !(Number(days) > 0))
       throw new AdminUsageError('--expires-in-days must be > 0.');
     const now = new Date();
     const expiresAt = days === undefined ? undefined : new Date(now.getTime() + Number(days) * 86_400_000);
     const token = generateToken();
-    const label = input.flags.label ?? 'issued by npm run admin';
-    const tokenId = await tokens.register(id, token, { label, now, ...(expiresAt ? { expiresAt } : {}) });
+    const label = input.flags.label ?? (conformance ? 'scim-check' : 'issued by npm run admin');
+    const tokenId = await tokens.register(id, token, {
+      label,
+      now,
+      ...(expiresAt ? { expiresAt } : {}),
+      ...(conformance ? { purpose: 'conformance' as const } : {}),
+    });
     input.print(`Directory:  ${id}
-Token id:   ${tokenId} (${label})${expiresAt ? `, expires ${expiresAt.toISOString()}` : ''}
+Token id:   ${tokenId} (${label}${conformance ? ', conformance' : ''})${expiresAt ? `, expires ${expiresAt.toISOString()}` : ''}
 Token:      ${token}
 
 It is stored only as a hash and cannot be shown again.
 `);
+    if (conformance) {
+      input.print(`For npm run scim-check, never for an IdP: every user it creates is a test user whose events
+are not published (no connector acts on it, the evidence never lists it).
+
+  npm run scim-check -- --base ${scimBaseUrl(input.target.apiUrl, id)} --token ${token}`);
+      return 0;
+    }
     for (const line of idpValues({ baseUrl: scimBaseUrl(input.target.apiUrl, id), token })) input.print(line);
     return 0;
   },
@@ -228,7 +242,7 @@ It is stored only as a hash and cannot be shown again.
           ? `expired ${t.expiresAt}`
           : `active${t.expiresAt ? ` until ${t.expiresAt}` : ''}`;
       input.print(
-        `${t.tokenId}\t${t.label}\tcreated ${t.created}\t${state}\tlast used ${t.lastUsedAt ?? 'never'}`,
+        `${t.tokenId}\t${t.label}${t.purpose ? ` (${t.purpose})` : ''}\tcreated ${t.created}\t${state}\tlast used ${t.lastUsedAt ?? 'never'}`,
       );
     }
     return 0;
@@ -272,86 +286,6 @@ It is stored only as a hash and cannot be shown again.
     await requireDirectory(input, id);
     for (const line of idpValues({ baseUrl: scimBaseUrl(input.target.apiUrl, id) })) input.print(line);
     return 0;
-  },
-};
-
-/** The evidence commands' directory: `--directory`, else `default` (the one `npm start` serves). */
-function evidenceDirectory({ flags }: CommandInput): string {
-  const id = flags.directory ?? 'default';
-  if (!DIRECTORY_ID.test(id)) throw new AdminUsageError('--directory: 1 to 64 letters, digits, "-" or "_".');
-  return id;
-}
-
-function formatFlag({ flags }: CommandInput): EvidenceFormat {
-  const format = (flags.format ?? 'table') as EvidenceFormat;
-  if (!EVIDENCE_FORMATS.includes(format))
-    throw new AdminUsageError(`--format must be one of ${EVIDENCE_FORMATS.join(', ')}.`);
-  return format;
-}
-
-const evidenceOf = ({ target }: CommandInput) =>
-  new EvidenceService(new DynamoRevocationLedger(target.client, target.tableName));
-
-/** The one leaver a user id or userName names, or a usage error saying why not. */
-async function oneLeaver(
-  input: CommandInput,
-  directoryId: string,
-  reference: string | undefined,
-): Promise<string> {
-  if (!reference) throw new AdminUsageError('Which user? Give a user id or a userName.');
-  const ids = await evidenceOf(input).resolve(directoryId, reference);
-  if (ids.length > 1)
-    throw new AdminUsageError(
-      `${ids.length} leavers had the userName ${reference}; give one of their ids: ${ids.join(', ')}.`,
-    );
-  const [id] = ids;
-  if (!id)
-    throw new NotFound(`No leaver ${reference} in directory ${directoryId} (${input.target.description}).`);
-  return id;
-}
-
-/** Nothing to show: printed, exit code 1. */
-class NotFound extends Error {
-  override readonly name = 'NotFound';
-}
-
-const evidenceCommands: Readonly<Record<string, Command>> = {
-  evidence: async (input) => {
-    const directoryId = evidenceDirectory(input);
-    const format = formatFlag(input);
-    const id = await oneLeaver(input, directoryId, input.args[0]);
-    const leaver = await evidenceOf(input).leaver(directoryId, id);
-    if (!leaver) throw new NotFound(`User ${id} has not left: the ledger has no leaving for them.`);
-    input.print(formatLeaverEvidence(leaver, format));
-    return 0;
-  },
-  'evidence-report': async (input) => {
-    const directoryId = evidenceDirectory(input);
-    const format = formatFlag(input);
-    const since = isoTime(input.flags.since);
-    if (!since) throw new AdminUsageError('--since <date> is needed: 2026-01-01 or an ISO 8601 time.');
-    const until = input.flags.until === undefined ? undefined : isoTime(input.flags.until);
-    if (input.flags.until !== undefined && !until) throw new AdminUsageError('--until must be a date.');
-    input.print(formatEvidenceReport(await evidenceOf(input).report(directoryId, since, until), format));
-    return 0;
-  },
-  confirm: async (input) => {
-    const directoryId = evidenceDirectory(input);
-    const [reference, connectorId] = input.args;
-    if (!connectorId)
-      throw new AdminUsageError('confirm needs a user and a connector: confirm <user> <connector>.');
-    const id = await oneLeaver(input, directoryId, reference);
-    const by = input.flags.by ?? userInfo().username;
-    try {
-      const state = await evidenceOf(input).confirm(directoryId, id, connectorId, by);
-      input.print(
-        `Confirmed ${state.application} (${connectorId}) for ${reference}, by ${by} at ${state.updatedAt}.`,
-      );
-      return 0;
-    } catch (error) {
-      if (error instanceof ConfirmationRefused) throw new NotFound(error.message);
-      throw error;
-    }
   },
 };
 

@@ -69,3 +69,8 @@ export class AdminUsageError extends Error {
 export class CommandRefused extends Error {
   override readonly name = 'CommandRefused';
 }
+
+/** Nothing to show: printed, exit code 1. */
+export class NotFound extends Error {
+  override readonly name = 'NotFound';
+}

@@ -1,6 +1,7 @@
 /**
  * The scim-check report: one row per sequence (IdP, sequence, evidence, result, checks, time),
- * then each failed check with the request that got the answer, then a summary line.
+ * then each failed check with the request that got the answer, each precondition the directory
+ * does not meet with what to do, then a summary line.
  */
 import { describeFailures, type SequenceResult, tally } from '../../test/conformance/runner.ts';
 import type { Sequence } from '../../test/conformance/sequence.ts';
@@ -43,7 +44,18 @@ export function formatReport(rows: readonly ReportRow[]): string[] {
       }
     }
   }
-  const partly = rows.filter((row) => row.result?.passed && tally(row.result).skip > 0);
+  const unmet = rows.filter((row) => row.result?.unmet);
+  if (unmet.length > 0) {
+    out.push('', 'Preconditions not met (not a failure of the service)');
+    for (const row of unmet) {
+      const result = row.result as SequenceResult;
+      const precondition = result.steps.find((step) => step.precondition)?.precondition;
+      out.push(`  ${row.idp} / ${row.sequence.id}: ${precondition?.needs ?? 'see below'}.`);
+      if (precondition) out.push(`    What to do: ${precondition.remedy}.`);
+      for (const note of describeFailures(result)) out.push(...note.split('\n').map((text) => `    ${text}`));
+    }
+  }
+  const partly = rows.filter((row) => row.result?.passed && !row.result.unmet && tally(row.result).skip > 0);
   if (partly.length > 0) {
     out.push('', 'Not checked');
     for (const row of partly) {
@@ -53,12 +65,13 @@ export function formatReport(rows: readonly ReportRow[]): string[] {
       }
     }
   }
-  const passed = rows.filter((row) => row.result?.passed).length;
+  const passed = rows.filter((row) => row.result?.passed && !row.result.unmet).length;
   const notRun = rows.filter((row) => !row.result);
   const missing = [...new Set(notRun.flatMap((row) => row.missing))].sort();
   out.push(
     '',
     `${passed} passed, ${failed.length} failed` +
+      (unmet.length > 0 ? `, ${unmet.length} precondition not met` : '') +
       (notRun.length > 0
         ? `, ${notRun.length} not run (the service does not serve ${missing.join(', ')})`
         : '') +
@@ -80,8 +93,8 @@ function cells(row: ReportRow): string[] {
     ];
   }
   const counts = tally(result);
-  const total = counts.pass + counts.fail + counts.skip;
-  const verdict = result.passed ? (counts.skip > 0 ? 'pass*' : 'pass') : 'FAIL';
+  const total = counts.pass + counts.fail + counts.skip + counts.unmet;
+  const verdict = verdictOf(result);
   return [
     row.idp,
     row.sequence.id,
@@ -90,4 +103,16 @@ function cells(row: ReportRow): string[] {
     `${counts.pass}/${total}`,
     `${Math.round(result.durationMs)} ms`,
   ];
+}
+
+/**
+ * A sequence's result in a word or two.
+ *
+ * @example
+ * verdictOf(result); // 'pass', 'pass*' (some checks not made), 'FAIL' or 'precondition not met'
+ */
+export function verdictOf(result: SequenceResult): string {
+  if (!result.passed) return 'FAIL';
+  if (result.unmet) return 'precondition not met';
+  return tally(result).skip > 0 ? 'pass*' : 'pass';
 }

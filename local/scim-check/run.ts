@@ -1,25 +1,33 @@
 /**
  * `npm run scim-check`: replays the IdP conformance sequences (test/conformance) against any SCIM
  * base URL and prints a pass/fail table, so that an operator can verify a deployment before
- * pointing an IdP at it. The sequences use unique names and clean up after themselves (delete,
- * or deactivate where the IdP never deletes), so they can run against a live directory.
+ * pointing an IdP at it. It runs only with a conformance token (`npm run admin -- token mint
+ * <directory> --conformance`), whose users are test users: the relay publishes nothing about
+ * them, so no connector acts on them and the evidence never lists them. With unique names and
+ * clean-up steps (delete, or deactivate where the IdP never deletes), it is safe on a live
+ * directory.
  */
 import { parseArgs } from 'node:util';
+import { CONFORMANCE_CREDENTIAL_HEADER } from '../../shared/contracts/conformance.ts';
 import { runSequence, type ScimTarget, type SequenceResult } from '../../test/conformance/runner.ts';
 import { endpointsOf, type IdpConformance, type Sequence } from '../../test/conformance/sequence.ts';
 import { idps } from '../../test/conformance/sequences/index.ts';
-import { formatReport, type ReportRow } from './report.ts';
+import { formatReport, type ReportRow, verdictOf } from './report.ts';
 
-export const SCIM_CHECK_USAGE = `usage: npm run scim-check -- --base <SCIM base URL> --token <bearer token> [options]
+export const SCIM_CHECK_USAGE = `usage: npm run scim-check -- --base <SCIM base URL> --token <conformance token> [options]
 
   --base <url>        the directory's SCIM base URL, e.g. https://…/prod/okta/scim/v2
-  --token <token>     a bearer token of that directory (or set SCIM_CHECK_TOKEN)
+  --token <token>     a conformance token of that directory (or set SCIM_CHECK_TOKEN):
+                      npm run admin -- token mint <directory> --conformance [--table …]
   --idp <id>          ${idps.map((idp) => idp.id).join(' | ')} | all (default: all); may be repeated
   --sequence <id>     run only the sequences with this id (may be repeated)
+  --help              this text
 
 It creates users (and groups) with unique names and removes them again: deleted, or deactivated
-where the IdP itself never deletes (Okta). Exit code: 0 all passed, 1 a check failed, 2 usage or
-connection error.`;
+where the IdP itself never deletes (Okta). The users a conformance token creates are test users:
+no lifecycle event is published for them, so no connector acts on them and the evidence never
+lists them. An IdP token is refused. Exit code: 0 all passed (or a precondition of the directory
+not met, with what to do), 1 a check failed, 2 usage or connection error.`;
 
 /** Endpoints every SCIM service has, whatever /ResourceTypes lists. */
 const DISCOVERY = ['/ResourceTypes', '/Schemas', '/ServiceProviderConfig'];
@@ -42,6 +50,10 @@ export async function runScimCheck(
   let target: ScimTarget;
   let selected: IdpConformance[];
   let only: string[] | undefined;
+  if (argv.includes('--help') || argv.includes('-h')) {
+    print(SCIM_CHECK_USAGE);
+    return 0;
+  }
   try {
     ({ target, selected, only } = readArguments(argv, env));
   } catch (error) {
@@ -55,19 +67,21 @@ export async function runScimCheck(
     return 2;
   }
   print(`SCIM conformance of ${target.baseUrl}\n`);
+  const planned = selected.flatMap((idp) =>
+    idp.sequences.filter((s) => !only || only.includes(s.id)).map((sequence) => ({ idp, sequence })),
+  );
   const rows: ReportRow[] = [];
-  for (const idp of selected) {
-    for (const sequence of idp.sequences.filter((s) => !only || only.includes(s.id))) {
-      const missing = endpointsOf(sequence).filter((endpoint) => !served.has(endpoint));
-      const row: ReportRow = { idp: idp.name, sequence, missing };
-      if (missing.length === 0) {
-        const result: SequenceResult = await runSequence(sequence, target);
-        rows.push({ ...row, result });
-      } else {
-        rows.push(row);
-      }
-    }
+  for (const [index, { idp, sequence }] of planned.entries()) {
+    const missing = endpointsOf(sequence).filter((endpoint) => !served.has(endpoint));
+    const row: ReportRow = { idp: idp.name, sequence, missing };
+    const result: SequenceResult | undefined =
+      missing.length === 0 ? await runSequence(sequence, target) : undefined;
+    rows.push(result ? { ...row, result } : row);
+    // One line per sequence as it ends: a full run is minutes against a deployment.
+    const outcome = result ? `${verdictOf(result)} (${Math.round(result.durationMs)} ms)` : 'not run';
+    print(`[${index + 1}/${planned.length}] ${idp.name} / ${sequence.id}: ${outcome}`);
   }
+  print('');
   for (const line of formatReport(rows)) print(line);
   return rows.some((row) => row.result && !row.result.passed) ? 1 : 0;
 }
@@ -105,7 +119,7 @@ function readArguments(argv: readonly string[], env: Readonly<Record<string, str
 
 /**
  * The endpoints the service serves, from its /ResourceTypes (RFC 7644 §4), or why it could not
- * be asked.
+ * be asked or why scim-check must not run with this token.
  */
 async function servedEndpoints(target: ScimTarget): Promise<Set<string> | string> {
   let response: Response;
@@ -126,6 +140,13 @@ async function servedEndpoints(target: ScimTarget): Promise<Set<string> | string
     | undefined;
   if (response.status !== 200 || !Array.isArray(body?.Resources)) {
     return `${target.baseUrl}/ResourceTypes answered ${response.status}; is --base the SCIM base URL (…/{directoryId}/scim/v2)?`;
+  }
+  if (response.headers.get(CONFORMANCE_CREDENTIAL_HEADER) !== 'true') {
+    return (
+      'the token is not a conformance token: the users scim-check creates and deactivates would be ' +
+      'leavers to every connector and in the evidence. Mint one for this directory with ' +
+      '`npm run admin -- token mint <directory> --conformance` (add --table <DirectoryTableName> for a deployment).'
+    );
   }
   const endpoints = body.Resources.map((resource) => resource.endpoint).filter(
     (e): e is string => typeof e === 'string',

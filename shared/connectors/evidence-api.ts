@@ -22,11 +22,21 @@ const answer = (
   statusCode: number,
   body: string,
   contentType = 'application/json',
+  fileName?: string,
 ): APIGatewayProxyResult => ({
   statusCode,
-  headers: { 'Content-Type': contentType, 'Cache-Control': 'no-store' },
+  headers: {
+    'Content-Type': contentType,
+    'Cache-Control': 'no-store',
+    // A browser saves a CSV as a file to open in a spreadsheet, under a name that says what it is.
+    ...(fileName ? { 'Content-Disposition': `attachment; filename="${fileName}"` } : {}),
+  },
   body,
 });
+
+/** The file name of a CSV export: letters, digits, `-`, `_` and `.` only. */
+const csvName = (format: EvidenceFormat, ...parts: string[]) =>
+  format === 'csv' ? `${parts.join('-').replace(/[^\w.-]+/g, '_')}.csv` : undefined;
 const problem = (statusCode: number, message: string) => answer(statusCode, JSON.stringify({ message }));
 
 /**
@@ -67,7 +77,12 @@ export function createEvidenceApiHandler(evidence: EvidenceService) {
           409,
           `${leavers.length} leavers had the userName ${user}; ask by user id: ${ids.join(', ')}.`,
         );
-      return answer(200, formatLeaverEvidence(leaver, format), CONTENT_TYPES[format]);
+      return answer(
+        200,
+        formatLeaverEvidence(leaver, format),
+        CONTENT_TYPES[format],
+        csvName(format, 'evidence', directoryId, leaver.user.userId),
+      );
     }
 
     const since = isoTime(query.since);
@@ -75,6 +90,11 @@ export function createEvidenceApiHandler(evidence: EvidenceService) {
     const until = query.until === undefined ? undefined : isoTime(query.until);
     if (query.until !== undefined && !until) return problem(400, 'until must be a date or an ISO 8601 time.');
     const report = await evidence.report(directoryId, since, until);
-    return answer(200, formatEvidenceReport(report, format), CONTENT_TYPES[format]);
+    return answer(
+      200,
+      formatEvidenceReport(report, format),
+      CONTENT_TYPES[format],
+      csvName(format, 'leavers', directoryId, since.slice(0, 10), until?.slice(0, 10) ?? 'now'),
+    );
   };
 }

@@ -4,6 +4,7 @@
  * period, every leaver with complete or incomplete, and every application not revoked with why.
  * Also the one write an operator makes: confirming a manual task.
  */
+
 import type {
   ApplicationState,
   ApplicationStatus,
@@ -11,6 +12,7 @@ import type {
   LeaverRecord,
   RevocationLedger,
 } from '../ports/revocation-ledger.ts';
+import { ACCESS_PATHS, type AccessPath } from './connector.ts';
 
 /** Statuses that close an application for a leaver. */
 const DONE: ReadonlySet<ApplicationStatus> = new Set(['revoked', 'not_found', 'confirmed', 'out_of_scope']);
@@ -32,6 +34,12 @@ export interface ApplicationEvidence {
   readonly vendorReference?: string;
   readonly error?: string;
   readonly confirmedBy?: string;
+  /**
+   * The ways into the application this leaving's revocation closed (`login`, `sessions`,
+   * `apiTokens`, `seat`), as the connector's outcome or the operator's confirmation said. Empty
+   * when nothing was claimed, or nothing is revoked yet: never a guess.
+   */
+  readonly closes: readonly AccessPath[];
   /** The history entries of this application for this leaving, oldest first. */
   readonly history: readonly HistoryEntry[];
 }
@@ -146,17 +154,20 @@ export class EvidenceService {
 
   /**
    * Records an operator's confirmation that an application's access was removed (a manual
-   * task, or by hand what the connector could not do): who and when, in the history and the state.
+   * task, or by hand what the connector could not do): who and when, and what the operator says
+   * they closed (nothing claimed unless they say), in the history and the state.
    *
    * @example
-   * await evidence.confirm('default', userId, 'manual-payroll', 'Grace Hopper');
+   * await evidence.confirm('default', userId, 'manual-payroll', 'Grace Hopper', ['login', 'seat']);
    */
   async confirm(
     directoryId: string,
     userId: string,
     connectorId: string,
     by: string,
+    closes: readonly AccessPath[] = [],
   ): Promise<ApplicationState> {
+    const claimed = ACCESS_PATHS.filter((path) => closes.includes(path));
     for (let round = 0; round < 5; round++) {
       const state = await this.ledger.application(directoryId, userId, connectorId);
       if (!state)
@@ -166,11 +177,14 @@ export class EvidenceService {
       if (state.status === 'revoked' || state.status === 'not_found' || state.status === 'confirmed')
         throw new ConfirmationRefused(`${state.application} is already ${state.status} for user ${userId}.`);
       const at = this.now().toISOString();
+      // Whatever an earlier outcome claimed is not what the operator confirms.
+      const { closes: _earlier, ...rest } = state;
       const next: ApplicationState = {
-        ...state,
+        ...rest,
         status: 'confirmed',
         confirmedBy: by,
         detail: `Confirmed by ${by}.`,
+        ...(claimed.length > 0 ? { closes: claimed } : {}),
         updatedAt: at,
         version: state.version + 1,
       };
@@ -184,6 +198,7 @@ export class EvidenceService {
         sequence: state.sequence,
         attempt: state.attempts,
         by,
+        ...(claimed.length > 0 ? { closes: claimed } : {}),
         detail: `Confirmed by ${by}${state.instructions ? ` (task: ${state.instructions})` : ''}.`,
       });
       return next;
@@ -220,8 +235,15 @@ function applicationEvidence(
     ...(state.vendorReference && actedOnLeaving ? { vendorReference: state.vendorReference } : {}),
     ...(state.error && actedOnLeaving ? { error: state.error } : {}),
     ...(state.confirmedBy ? { confirmedBy: state.confirmedBy } : {}),
+    closes: closesOf(status, actedOnLeaving, state),
     history: entries,
   };
+}
+
+/** What the evidence may say was closed: only what a revocation or confirmation of this leaving claimed. */
+function closesOf(status: ApplicationStatus, actedOnLeaving: boolean, state: ApplicationState): AccessPath[] {
+  if (status === 'confirmed' || (status === 'revoked' && actedOnLeaving)) return [...(state.closes ?? [])];
+  return [];
 }
 
 function withoutLease(state: ApplicationState): ApplicationState {

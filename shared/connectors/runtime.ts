@@ -13,7 +13,6 @@
  *
  * The answer says what the carrier does with the message: done, redeliver later, or dead-letter.
  */
-import { z } from 'zod';
 import type { UserEvent } from '../events/catalogue.ts';
 import type {
   ApplicationState,
@@ -30,6 +29,7 @@ import type {
   VendorHttp,
 } from './connector.ts';
 import { errorText, PermanentError } from './errors.ts';
+import { closedBy, outcomeSchema } from './outcome-check.ts';
 import { restoreStateAfter } from './outcomes.ts';
 import { type GroupReader, inScope, type Scope } from './scope.ts';
 import { VendorTimeBudgetError } from './vendor-http-errors.ts';
@@ -98,24 +98,6 @@ const FINAL_STATUSES: ReadonlySet<OutcomeStatus> = new Set([
   'manual_pending',
   'failed_permanent',
 ]);
-
-/** How a handler's answer is checked: a connector bug must become a recorded failure, not a silent success. */
-const outcomeSchema = z.object({
-  status: z.enum([
-    'revoked',
-    'restored',
-    'not_found',
-    'out_of_scope',
-    'manual_pending',
-    'failed_retryable',
-    'failed_permanent',
-  ]),
-  detail: z.string().optional(),
-  vendorReference: z.string().optional(),
-  instructions: z.string().optional(),
-  retryAfterSeconds: z.number().nonnegative().optional(),
-  restoreState: z.record(z.string(), z.string()).optional(),
-});
 
 /** Conditional writes lost to a concurrent writer are re-read and retried this often before redelivery. */
 const MAX_CLAIM_ROUNDS = 5;
@@ -203,12 +185,14 @@ async function finish(
       ...(outcome.vendorReference ? { vendorReference: outcome.vendorReference } : {}),
     };
   const failed = outcome.status === 'failed_retryable' || outcome.status === 'failed_permanent';
+  const closes = closedBy(outcome);
   await record(connector, event, deps, {
     kind: outcome.status,
     attempt: claimed.attempts,
     ...(outcome.detail && !failed ? { detail: outcome.detail } : {}),
     ...(outcome.detail && failed ? { error: outcome.detail } : {}),
     ...(outcome.vendorReference ? { vendorReference: outcome.vendorReference } : {}),
+    ...(closes ? { closes } : {}),
   });
   await settle(event, deps, claimed, outcome);
   if (outcome.status === 'failed_retryable')
@@ -245,9 +229,11 @@ async function settle(
       vendorReference: _ref,
       instructions: _i,
       restoreState,
+      closes: _closes,
       ...kept
     } = current;
     const keptForReturn = restoreStateAfter(outcome, restoreState);
+    const closes = closedBy(outcome);
     const next: ApplicationState = {
       ...kept,
       status: outcome.status,
@@ -258,6 +244,7 @@ async function settle(
       ...(outcome.vendorReference ? { vendorReference: outcome.vendorReference } : {}),
       ...(outcome.instructions ? { instructions: outcome.instructions } : {}),
       ...(keptForReturn ? { restoreState: keptForReturn } : {}),
+      ...(closes ? { closes } : {}),
       version: current.version + 1,
     };
     if (await deps.ledger.putApplication(event.directoryId, event.user.id, next, current.version)) return;

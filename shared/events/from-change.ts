@@ -25,6 +25,7 @@ const userItem = z.object({
   version: z.number().int().positive(),
   lastModified: z.string(),
   actor: actorSchema,
+  conformance: z.literal(true).optional(),
 });
 /** The fields of a TOMBSTONE#USER# item: written in the delete's transaction, it says who and when. */
 const tombstoneItem = z.object({
@@ -35,6 +36,7 @@ const tombstoneItem = z.object({
   version: z.number().int().positive(),
   deletedAt: z.string(),
   actor: actorSchema,
+  conformance: z.literal(true).optional(),
 });
 type UserItemFields = z.infer<typeof userItem>;
 
@@ -84,7 +86,10 @@ export const LIFECYCLE_ITEM_TYPES = [
  *   MembershipChange items speak for it; the `deleting` mark keeps the version: nothing);
  * - a GroupTombstone inserted: group.deleted;
  * - a MembershipChange inserted: group.member.added or group.member.removed, one per part;
- * - anything else (claims, index entries, membership items, counters, tokens, bookmarks): nothing.
+ * - anything else (claims, index entries, membership items, counters, tokens, bookmarks): nothing;
+ * - nothing either about a test user of scim-check (`conformance` on its item and tombstone, set
+ *   by the store from the credential that created it): no connector may act on it and the
+ *   evidence must not list it. A real user never carries the mark, whatever its attributes.
  *
  * @example
  * eventsFromChange({ oldImage: undefined, newImage: userItemImage });
@@ -98,7 +103,7 @@ export function eventsFromChange(change: ItemChange): LifecycleEvent[] {
     case 'UserTombstone': {
       if (oldImage !== undefined) return [];
       const item = tombstoneItem.parse(newImage);
-      return [userEvent('user.deleted', item, item.deletedAt)];
+      return item.conformance ? [] : [userEvent('user.deleted', item, item.deletedAt)];
     }
     case 'Group':
       return groupEvents(oldImage, newImage);
@@ -119,6 +124,7 @@ function userEvents(
   newImage: Record<string, unknown>,
 ): UserEvent[] {
   const next = userItem.parse(newImage);
+  if (next.conformance) return [];
   if (oldImage?.type !== 'User') return [userEvent('user.created', next, next.lastModified)];
 
   const previous = userItem.parse(oldImage);

@@ -1,6 +1,7 @@
 import type middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import type { Authenticator } from '../auth/authenticator.ts';
+import { CONFORMANCE_CREDENTIAL_HEADER } from '../contracts/conformance.ts';
 import { DIRECTORY_ID } from '../contracts/routes.ts';
 import type { Actor } from '../ports/user-store.ts';
 import { ScimError } from '../scim/errors.ts';
@@ -51,12 +52,19 @@ export function authenticate(
       event.scimCaller = { directoryId, actor: result.actor };
       logger.appendKeys({ directoryId, credential: `${result.actor.kind}:${result.actor.id}` });
     };
-  const after: middy.MiddlewareFn<APIGatewayProxyEvent & WithScimCaller, APIGatewayProxyResult> =
+  const forget: middy.MiddlewareFn<APIGatewayProxyEvent & WithScimCaller, APIGatewayProxyResult> =
     async function forgetCaller() {
       // The logger lives at module scope: one request's keys must not leak into the next one's lines.
       logger.removeKeys(['directoryId', 'credential']);
     };
-  return { before, after, onError: after };
+  const after: middy.MiddlewareFn<APIGatewayProxyEvent & WithScimCaller, APIGatewayProxyResult> =
+    async function tellConformanceCredential(request) {
+      // scim-check runs only when the service confirms its users will be test users.
+      if (request.event.scimCaller?.actor.purpose === 'conformance' && request.response)
+        request.response.headers = { ...request.response.headers, [CONFORMANCE_CREDENTIAL_HEADER]: 'true' };
+      await forget(request);
+    };
+  return { before, after, onError: forget };
 }
 
 function unauthorized(): ScimError {

@@ -1,4 +1,4 @@
-import type { OutcomeStatus, UserEventType } from '../connectors/connector.ts';
+import type { AccessPath, OutcomeStatus, UserEventType } from '../connectors/connector.ts';
 
 /**
  * What the ledger says of one application for one user:
@@ -45,6 +45,11 @@ export interface ApplicationState {
   /** What the last revocation kept for a return (Outcome.restoreState), until a restore uses it. */
   readonly restoreState?: Readonly<Record<string, string>>;
   /**
+   * For `revoked`: the ways in the connector said its revocation closed; for `confirmed`: the ways
+   * the operator said they closed. Absent when nothing was claimed: the evidence never guesses.
+   */
+  readonly closes?: readonly AccessPath[];
+  /**
    * Held while a handler runs: another event for the same user and application waits (it is
    * redelivered later) until the holder finishes or the lease expires, so two events never call
    * the vendor for the same account at once.
@@ -79,6 +84,8 @@ export interface HistoryEntry {
   readonly detail?: string;
   readonly vendorReference?: string;
   readonly error?: string;
+  /** For `revoked` and `confirmed`: the ways into the application this closed, as claimed. */
+  readonly closes?: readonly AccessPath[];
   /** For `confirmed`: the operator. */
   readonly by?: string;
 }

@@ -22,4 +22,6 @@ export interface TokenInfo {
   readonly revokedAt?: string;
   /** Recorded at most once a minute per token. */
   readonly lastUsedAt?: string;
+  /** `conformance`: minted for scim-check; the users it creates are test users (see `Actor.purpose`). */
+  readonly purpose?: 'conformance';
 }

@@ -7,6 +7,11 @@ export interface Actor {
   readonly kind: 'token' | 'jwt' | 'admin';
   readonly id: string;
   readonly label?: string;
+  /**
+   * `conformance`: a static token minted for `npm run scim-check` (`token mint --conformance`).
+   * Only the token's own record can say so, never a request: the users it creates are test users.
+   */
+  readonly purpose?: 'conformance';
 }
 
 /**
@@ -25,6 +30,14 @@ export interface StoredUser {
    * reads and writes; a repeated DELETE finishes the job.
    */
   readonly deleting?: true;
+  /**
+   * Created by a conformance credential (`Actor.purpose`): a test user of `scim-check`. Set by
+   * the store at creation from the credential, never from the request body, and dropped for good
+   * by the first write of any other credential (an IdP that links a person to it). The stream
+   * relay publishes no event about such a user, so no connector acts on it and the evidence never
+   * lists it.
+   */
+  readonly conformance?: true;
 }
 
 export interface UserPage {

@@ -8,8 +8,9 @@ import type { Json, Matcher, MatcherOperators } from './sequence.ts';
 export interface Check {
   /** What was checked: `status`, `body.Resources[0].active`, `header content-type`. */
   readonly label: string;
-  readonly outcome: 'pass' | 'fail' | 'skip';
-  /** Why it failed or was skipped: expected and actual. */
+  /** `unmet`: about data the sequence did not create, which does not hold what the IdP expects (see `Precondition`). */
+  readonly outcome: 'pass' | 'fail' | 'skip' | 'unmet';
+  /** Why it failed, was skipped or is unmet: expected and actual. */
   readonly detail?: string;
 }
 

@@ -13,7 +13,16 @@ import {
   placeholdersIn,
   short,
 } from './matchers.ts';
-import { isWalk, type Json, type RequestStep, type Sequence, type Step, type WalkStep } from './sequence.ts';
+import { unmetPrecondition } from './precondition.ts';
+import {
+  isWalk,
+  type Json,
+  type Precondition,
+  type RequestStep,
+  type Sequence,
+  type Step,
+  type WalkStep,
+} from './sequence.ts';
 
 export interface ScimTarget {
   /** e.g. https://abc.execute-api.eu-west-1.amazonaws.com/prod/okta/scim/v2 */
@@ -27,6 +36,8 @@ export interface StepResult {
   readonly checks: readonly Check[];
   /** The request as sent, for the report of a failure. */
   readonly request?: string;
+  /** Set when the step's checks are `unmet`: what the directory lacks and what to do. */
+  readonly precondition?: Precondition;
 }
 
 export interface SequenceResult {
@@ -34,6 +45,8 @@ export interface SequenceResult {
   readonly steps: readonly StepResult[];
   /** No check failed (a step after a failed one is not run, so it too means a failure). */
   readonly passed: boolean;
+  /** A precondition of the sequence did not hold in this directory (and nothing failed). */
+  readonly unmet: boolean;
   readonly durationMs: number;
 }
 
@@ -92,7 +105,8 @@ export async function runSequence(
     results.push(await runStep(step, target, variables, 'cleanup', options));
   }
   const passed = results.every((r) => r.checks.every((check) => check.outcome !== 'fail'));
-  return { sequence, steps: results, passed, durationMs: performance.now() - started };
+  const unmet = passed && results.some((r) => r.checks.some((check) => check.outcome === 'unmet'));
+  return { sequence, steps: results, passed, unmet, durationMs: performance.now() - started };
 }
 
 /** A wrong status or a missing capture leaves the following steps without a footing. */
@@ -163,7 +177,8 @@ async function request(
     }
   }
   const shown = `${method} ${url.replace(target.baseUrl, '')}${sentBody === undefined ? '' : ` ${short(sentBody)}`}`;
-  return { name: step.name, phase, checks, request: shown };
+  const unmet = unmetPrecondition(step.precondition, checks, variables);
+  return { name: step.name, phase, checks: unmet?.checks ?? checks, request: shown, ...unmet?.precondition };
 }
 
 async function walk(step: WalkStep, target: ScimTarget, variables: Map<string, Json>): Promise<Check[]> {
@@ -363,7 +378,7 @@ export function describeFailures(result: SequenceResult): string[] {
 
 /** Number of checks by outcome. */
 export function tally(result: SequenceResult): Record<Check['outcome'], number> {
-  const counts = { pass: 0, fail: 0, skip: 0 };
+  const counts = { pass: 0, fail: 0, skip: 0, unmet: 0 };
   for (const step of result.steps) for (const check of step.checks) counts[check.outcome]++;
   return counts;
 }

@@ -74,6 +74,24 @@ export interface StepExpectation {
   readonly withinMs?: number;
 }
 
+/**
+ * What a step's body checks take for granted about the directory (Okta's SPEC test reads the
+ * first user the directory lists, whoever it is, and needs it to have a name and an email). When
+ * the status is right but a body check fails, the step is reported as "precondition not met"
+ * with the remedy, not as the service's failure: on a live directory the data is not ours.
+ */
+export interface Precondition {
+  /** What must hold, in the IdP's terms. */
+  readonly needs: string;
+  /** What the operator can do when it does not. */
+  readonly remedy: string;
+  /**
+   * Two captured values: the resource the step reads and the one the sequence created. When they
+   * are equal the step reads the sequence's own data, and a failed check is the service's failure.
+   */
+  readonly unlessSame?: readonly [string, string];
+}
+
 /** One request and what the IdP needs of its answer. */
 export interface RequestStep {
   /** What the IdP is doing, in its own terms ("pre-check: is the user there already?"). */
@@ -82,6 +100,7 @@ export interface RequestStep {
   readonly expect: StepExpectation;
   /** Values to remember for later steps: name → dotted path in the response body (`id`, `Resources.0.id`). */
   readonly capture?: Readonly<Record<string, string>>;
+  readonly precondition?: Precondition;
 }
 
 /**

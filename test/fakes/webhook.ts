@@ -15,6 +15,8 @@ export interface WebhookFakeOptions {
   readonly unknownUsers?: readonly string[];
   /** userNames whose account was deleted: it answers 410. */
   readonly goneUsers?: readonly string[];
+  /** What the receiver says its offboarding closed, in its 200 answer (`closes`). */
+  readonly closes?: readonly string[];
 }
 
 export interface ReceivedEvent {
@@ -62,7 +64,13 @@ export async function startWebhookFake(options: WebhookFakeOptions = {}): Promis
         return { status: 410, body: { error: 'account deleted' } };
       seen.add(event.eventId);
       received.push(event);
-      return { status: 200, body: { reference: `offboarding-${received.length}` } };
+      return {
+        status: 200,
+        body: {
+          reference: `offboarding-${received.length}`,
+          ...(options.closes ? { closes: options.closes } : {}),
+        },
+      };
     },
     {
       port: options.port,

@@ -43,6 +43,8 @@ async function setActive(http: VendorHttp, user: UserSnapshot, active: boolean):
     return { status: 'failed_permanent', detail: `Acme Chat answered ${changed.status}.` };
   return {
     status: active ? 'restored' : 'revoked',
+    // Acme Chat documents that a deactivated account can neither sign in nor keep a session.
+    ...(active ? {} : { closes: ['login', 'sessions'] as const }),
     detail: `Account ${target.id} ${active ? 'reactivated' : 'deactivated'}.`,
     ...(changed.requestId ? { vendorReference: changed.requestId } : {}),
   };

@@ -7,7 +7,13 @@
  */
 
 import { z } from 'zod';
-import { defineConnector, type Outcome, type VendorHttp } from '#connectors/connector.ts';
+import {
+  ACCESS_PATHS,
+  type AccessPath,
+  defineConnector,
+  type Outcome,
+  type VendorHttp,
+} from '#connectors/connector.ts';
 import { failureOutcome, succeeded } from '#connectors/outcomes.ts';
 import type { UserEvent } from '#events/catalogue.ts';
 import { signatureHeaders } from './signature.ts';
@@ -68,15 +74,19 @@ async function deliver(
     headers: { 'content-type': 'application/json', ...signatureHeaders(signingSecrets, body, event.eventId) },
     body,
   });
-  const reference = (response.body as { reference?: unknown } | undefined)?.reference;
+  const answer = response.body as { reference?: unknown; closes?: unknown } | undefined;
+  const reference = answer?.reference;
   const vendorReference = typeof reference === 'string' ? reference : response.requestId;
   const evidence = vendorReference ? { vendorReference } : {};
   const who = event.user.userName;
   if (succeeded(response)) {
+    // Only the receiver knows what its offboarding closed: the evidence says what it answered, or nothing.
+    const closes = done === 'revoked' ? closesIn(answer?.closes) : [];
     return {
       status: done,
       detail: `${settings.application} accepted ${event.type} for ${who} (${response.status})`,
       ...evidence,
+      ...(closes.length > 0 ? { closes } : {}),
     };
   }
   if (response.status === 404 || response.status === 410) {
@@ -87,4 +97,10 @@ async function deliver(
     };
   }
   return failureOutcome(settings.application, response, `accept ${event.type} for ${who}`);
+}
+
+/** The access paths the receiver named in `closes`, those the evidence knows; anything else is left out. */
+function closesIn(value: unknown): AccessPath[] {
+  if (!Array.isArray(value)) return [];
+  return ACCESS_PATHS.filter((path) => value.includes(path));
 }

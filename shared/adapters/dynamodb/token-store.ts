@@ -64,7 +64,12 @@ export class DynamoTokenStore implements TokenStore {
     if (item.revokedAt !== undefined) return undefined;
     if (item.expiresAt !== undefined && Date.parse(item.expiresAt) <= now.getTime()) return undefined;
     await this.recordUse(item, now);
-    return { kind: 'token', id: item.tokenId, label: item.label };
+    return {
+      kind: 'token',
+      id: item.tokenId,
+      label: item.label,
+      ...(item.purpose === 'conformance' ? { purpose: 'conformance' } : {}),
+    };
   }
 
   /**
@@ -73,11 +78,12 @@ export class DynamoTokenStore implements TokenStore {
    * @example
    * const token = generateToken();
    * await tokens.register('default', token, { label: 'Entra ID production' });
+   * await tokens.register('default', checkToken, { label: 'scim-check', purpose: 'conformance', expiresAt });
    */
   async register(
     directoryId: string,
     token: string,
-    options: { label: string; now?: Date; expiresAt?: Date },
+    options: { label: string; now?: Date; expiresAt?: Date; purpose?: 'conformance' },
   ): Promise<string> {
     const tokenHash = hashToken(token);
     const tokenId = generateTokenId();
@@ -90,6 +96,7 @@ export class DynamoTokenStore implements TokenStore {
       label: options.label,
       created: (options.now ?? new Date()).toISOString(),
       ...(options.expiresAt ? { expiresAt: options.expiresAt.toISOString() } : {}),
+      ...(options.purpose ? { purpose: options.purpose } : {}),
     };
     await this.client.send(new PutCommand({ TableName: this.tableName, Item: item }));
     return tokenId;
@@ -103,10 +110,11 @@ export class DynamoTokenStore implements TokenStore {
    */
   async list(directoryId: string): Promise<TokenInfo[]> {
     return (await this.query(directoryId, keys.tokenPrefix)).map(
-      ({ tokenId, label, created, expiresAt, revokedAt, lastUsedAt }) => ({
+      ({ tokenId, label, created, expiresAt, revokedAt, lastUsedAt, purpose }) => ({
         tokenId,
         label,
         created,
+        ...(purpose ? { purpose } : {}),
         ...(expiresAt ? { expiresAt } : {}),
         ...(revokedAt ? { revokedAt } : {}),
         ...(lastUsedAt ? { lastUsedAt } : {}),

@@ -27,6 +27,8 @@ export interface UserItem {
   deleting?: true;
   /** While deleting: the groups the user was in, kept for its tombstone should the delete be resumed. */
   formerGroups?: { id: string; displayName: string }[];
+  /** A test user of scim-check (created by a conformance credential): the relay publishes nothing about it. */
+  conformance?: true;
 }
 
 export interface TombstoneItem {
@@ -39,6 +41,7 @@ export interface TombstoneItem {
   version: number;
   deletedAt: string;
   actor: Actor;
+  conformance?: true;
 }
 
 /** Index entries a user needs: its externalId and every distinct email address. */
@@ -75,6 +78,7 @@ export function toUserItem(directoryId: string, user: StoredUser, actor: Actor):
     actor,
     claimSk: keys.userNameClaim(directoryId, userName).sk,
     indexSks: indexEntriesOf(directoryId, user.id, user.resource).map((entry) => entry.sk),
+    ...(user.conformance ? { conformance: true } : {}),
   };
 }
 
@@ -91,5 +95,6 @@ export function fromUserItem(item: Record<string, unknown>): StoredUser {
     created: String(item.created),
     lastModified: String(item.lastModified),
     ...(item.deleting === true ? { deleting: true } : {}),
+    ...(item.conformance === true ? { conformance: true } : {}),
   };
 }

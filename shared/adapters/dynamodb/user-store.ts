@@ -51,6 +51,8 @@ export class DynamoUserStore implements UserStore {
       version: 1,
       created: user.now,
       lastModified: user.now,
+      // Decided by the credential, once: a conformance token's users are test users for life.
+      ...(actor.purpose === 'conformance' ? { conformance: true } : {}),
     };
     const item = toUserItem(directoryId, stored, actor);
     assertIndexable(item.indexSks.length);
@@ -93,11 +95,15 @@ export class DynamoUserStore implements UserStore {
     next: { resource: ScimResource; now: string },
     actor: Actor,
   ): Promise<StoredUser> {
+    const { conformance: _test, ...rest } = current;
     const stored: StoredUser = {
-      ...current,
+      ...rest,
       resource: next.resource,
       version: current.version + 1,
       lastModified: next.now,
+      // A test user stays one only while conformance credentials alone write it: once another
+      // credential (an IdP linking a person to it) changes it, it is a real user for good.
+      ...(current.conformance && actor.purpose === 'conformance' ? { conformance: true } : {}),
     };
     const item = toUserItem(directoryId, stored, actor);
     const before = toUserItem(directoryId, current, actor);
@@ -199,6 +205,7 @@ export class DynamoUserStore implements UserStore {
               version: current.version + 1,
               deletedAt: now,
               actor,
+              ...(current.conformance && actor.purpose === 'conformance' ? { conformance: true } : {}),
             },
           },
         },

@@ -10,7 +10,7 @@
  * Okta never sends DELETE for users, so these sequences clean up by deactivating, as Okta leaves
  * a leaver.
  */
-import type { IdpConformance, Json, Matcher, RequestStep, Sequence } from '../sequence.ts';
+import type { IdpConformance, Json, Matcher, Precondition, RequestStep, Sequence } from '../sequence.ts';
 import {
   createUser,
   deactivateUser,
@@ -73,6 +73,15 @@ const deactivate = (variable: string) => deactivateUser(variable, OKTA);
 // userName, active and an email to exist already, so each sequence starts by creating one.
 // ---------------------------------------------------------------------------------------------
 
+/** The SPEC test reads whichever user the directory lists first: on a live directory, not ours. */
+const FIRST_USER_COMPLETE: Precondition = {
+  needs:
+    'Okta’s SPEC test reads the first user that GET /Users?count=1 lists and needs it to have name.givenName, name.familyName, userName, active and an email',
+  remedy:
+    'give that user a name and an email, or run scim-check in a directory of its own (npm run admin -- directory create okta-check, then token mint okta-check --conformance)',
+  unlessSame: ['firstId', 'fixtureId'],
+};
+
 const specListAndRead: Sequence = {
   id: 'spec-users-endpoint',
   title: 'SPEC "Test Users endpoint" and "Get Users/{{id}}": count=1 lists a complete user, read back by id',
@@ -96,6 +105,7 @@ const specListAndRead: Sequence = {
       capture: { firstId: 'Resources.0.id' },
     },
     {
+      precondition: FIRST_USER_COMPLETE,
       name: 'GET /Users?count=1&startIndex=1: the user has id, name, userName, active and an email',
       request: { method: 'GET', path: '/Users?count=1&startIndex=1', headers: OKTA },
       expect: {
@@ -113,13 +123,16 @@ const specListAndRead: Sequence = {
         },
       },
     },
-    get('GET /Users/{first id}', '/Users/{{firstId}}', {
-      id: '{{firstId}}',
-      name: { familyName: { $present: true }, givenName: { $present: true } },
-      userName: { $present: true },
-      active: { $type: 'boolean' },
-      emails: { 0: { value: { $present: true } } },
-    }),
+    {
+      ...get('GET /Users/{first id}', '/Users/{{firstId}}', {
+        id: '{{firstId}}',
+        name: { familyName: { $present: true }, givenName: { $present: true } },
+        userName: { $present: true },
+        active: { $type: 'boolean' },
+        emails: { 0: { value: { $present: true } } },
+      }),
+      precondition: FIRST_USER_COMPLETE,
+    },
   ],
   cleanup: [deactivate('fixtureId')],
 };

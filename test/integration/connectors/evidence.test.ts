@@ -142,7 +142,17 @@ describe('evidence of a leaver', () => {
     const done = await evidence.leaver('default', 'ada');
     expect(done?.complete).toBe(true);
     const confirmed = done?.applications.find((app) => app.connectorId === 'payroll');
-    expect(confirmed).toMatchObject({ status: 'confirmed', confirmedBy: 'Grace Hopper', done: true });
+    // Nothing claimed by the operator: nothing shown as closed, never a guess.
+    expect(confirmed).toMatchObject({
+      status: 'confirmed',
+      confirmedBy: 'Grace Hopper',
+      done: true,
+      closes: [],
+    });
+    expect(done?.applications.find((app) => app.connectorId === 'acme-chat')?.closes).toEqual([
+      'login',
+      'sessions',
+    ]);
     expect(confirmed?.history.map((entry) => [entry.kind, entry.by])).toEqual([
       ['manual_pending', undefined],
       ['confirmed', 'Grace Hopper'],
@@ -154,6 +164,27 @@ describe('evidence of a leaver', () => {
       /nothing to confirm/,
     );
     expect(await evidence.resolve('default', 'ADA@example.com')).toEqual(['ada']);
+  });
+
+  it('shows what an operator says their confirmation closed, and nothing before an application revoked', async () => {
+    const left = userEvent('user.deactivated', {
+      userId: 'frank',
+      userName: 'frank@example.com',
+      sequence: 2,
+    });
+    await record(left);
+    await applyEvent(payroll, left, first, deps);
+    const waiting = await evidence.leaver('default', 'frank');
+    expect(waiting?.applications.map((app) => [app.connectorId, app.closes])).toEqual([
+      ['acme-chat', []],
+      ['payroll', []],
+    ]);
+    await evidence.confirm('default', 'frank', 'payroll', 'Grace Hopper', ['seat', 'login']);
+    const payrollEvidence = (await evidence.leaver('default', 'frank'))?.applications.find(
+      (app) => app.connectorId === 'payroll',
+    );
+    expect(payrollEvidence?.closes).toEqual(['login', 'seat']);
+    expect(payrollEvidence?.history.at(-1)).toMatchObject({ kind: 'confirmed', closes: ['login', 'seat'] });
   });
 
   it('keeps the expectation when the connector was faster than the recorder', async () => {
@@ -246,9 +277,16 @@ describe('evidence reports', () => {
     expect(text).toContain('Applications not revoked:');
     expect(text).toMatch(/carol@example.com {2}Sales CRM \(sales-crm\): pending: Expected to act; no report/);
 
-    const csv = formatEvidenceReport(report, 'csv').split('\n');
+    const csv = formatEvidenceReport(report, 'csv').replace('\uFEFF', '').split('\n');
     expect(csv[0]).toBe(
-      'directory,userId,userName,deactivatedAt,deletedAt,state,complete,connector,application,expected,status,done,at,firstAttemptAt,attempts,vendorReference,why',
+      'directory,userId,userName,deactivatedAt,deletedAt,state,complete,connector,application,expected,status,done,closes,at,firstAttemptAt,attempts,vendorReference,why,periodSince,periodUntil,generatedAt',
+    );
+    // The sample connector's outcome said what it closed; the operator's confirmation said nothing.
+    expect(csv.find((line) => line.startsWith('default,ada,') && line.includes(',acme-chat,'))).toContain(
+      ',revoked,true,login sessions,',
+    );
+    expect(csv.find((line) => line.startsWith('default,ada,') && line.includes(',payroll,'))).toContain(
+      ',confirmed,true,,',
     );
     expect(csv.find((line) => line.startsWith('default,ada,') && line.includes(',payroll,'))).toContain(
       'Confirmed by Grace Hopper.',

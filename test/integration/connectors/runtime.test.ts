@@ -76,6 +76,52 @@ describe('applyEvent', () => {
     ]);
     expect(applications[0]?.vendorReference).toMatch(/^[0-9a-f-]{36}$/);
     expect(history.map((entry) => entry.kind)).toEqual(['revoked']);
+    // What the revocation closed, as the outcome said, in the state and the history alike.
+    expect(applications[0]?.closes).toEqual(['login', 'sessions']);
+    expect(history[0]?.closes).toEqual(['login', 'sessions']);
+  });
+
+  it('keeps what a revocation closed as the outcome said it, once each; nothing for anything but revoked', async () => {
+    const claims = defineConnector({
+      id: 'claims',
+      application: 'Claims',
+      settings: z.object({}),
+      secrets: z.object({}),
+      handlers: {
+        'user.deactivated': async () => ({
+          status: 'revoked',
+          closes: ['seat', 'apiTokens', 'login', 'seat'],
+        }),
+        'user.deleted': async () => ({ status: 'not_found', closes: ['login'] }),
+        'user.reactivated': async () => ({ status: 'revoked', closes: ['everything'] }) as never,
+      },
+    });
+    const connector = prepareConnector({
+      definition: claims,
+      settings: {},
+      scope: 'everyone',
+      secrets: async () => ({}),
+    }) as PreparedConnector;
+    const userId = newUser();
+    await applyEvent(connector, userEvent('user.deactivated', { userId, sequence: 2 }), first, deps);
+    expect((await ledger.application('default', userId, 'claims'))?.closes).toEqual([
+      'login',
+      'apiTokens',
+      'seat',
+    ]);
+    // A later outcome replaces the claim: no account closed nothing, whatever the handler says.
+    await applyEvent(connector, userEvent('user.deleted', { userId, sequence: 3 }), first, deps);
+    const gone = await ledger.application('default', userId, 'claims');
+    expect(gone?.status).toBe('not_found');
+    expect(gone?.closes).toBeUndefined();
+    // An access path the evidence does not know is a connector bug: recorded as a failure.
+    const unknown = await applyEvent(
+      connector,
+      userEvent('user.reactivated', { userId, sequence: 4 }),
+      first,
+      deps,
+    );
+    expect(unknown).toMatchObject({ kind: 'dead_letter' });
   });
 
   it('answers not_found, which completes the leaver, when the user has no account', async () => {

@@ -81,6 +81,34 @@ describe('npm run admin', () => {
     expect((await run('token', 'mint', '--directory', 'legacy')).output).toMatch(/^Token:\s+scim_/m);
   });
 
+  it('mints a conformance token for scim-check: marked as such, a day by default, no IdP values', async () => {
+    const minted = await run(
+      'token',
+      'mint',
+      'okta',
+      '--conformance',
+      '--base-url',
+      'https://api.example.com/prod',
+    );
+    expect(minted.code).toBe(0);
+    const token = /^Token:\s+(scim_\S+)$/m.exec(minted.output)?.[1] ?? '';
+    expect(minted.output).toMatch(/^Token id:\s+tok_[0-9a-f]{16} \(scim-check, conformance\), expires /m);
+    expect(minted.output).toContain(
+      `npm run scim-check -- --base https://api.example.com/prod/okta/scim/v2 --token ${token}`,
+    );
+    expect(minted.output).not.toContain('Secret Token');
+    const actor = await new DynamoTokenStore(table.document, table.tableName).authenticate(
+      'okta',
+      token,
+      new Date(),
+    );
+    expect(actor).toMatchObject({ kind: 'token', purpose: 'conformance' });
+    const expires = Date.parse(/expires (\S+)/.exec(minted.output)?.[1] ?? '');
+    expect(expires - Date.now()).toBeGreaterThan(23 * 3_600_000);
+    expect(expires - Date.now()).toBeLessThanOrEqual(24 * 3_600_000);
+    expect((await run('token', 'list', 'okta')).output).toMatch(/\tscim-check \(conformance\)\tcreated /);
+  });
+
   it('configures OAuth, for Entra in one step, and clears it', async () => {
     await run('directory', 'create', 'entra');
     const tenant = '0c6a2b1e-1111-4000-8000-000000000001';

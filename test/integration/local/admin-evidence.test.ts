@@ -19,6 +19,7 @@ let vendor: SampleVendor;
 let dir: string;
 let userId: string;
 const USER = 'margaret.hamilton@example.com';
+const ADMIN_TOKEN = 'admin_test_token_for_admin_evidence';
 
 const admin = async (...argv: string[]) => {
   const lines: string[] = [];
@@ -48,6 +49,7 @@ beforeAll(async () => {
       },
     ],
     connectorOptions: { vendorHttp: NO_VENDOR_RETRIES, backoff: { baseSeconds: 0.1, maxSeconds: 0.2 } },
+    adminToken: ADMIN_TOKEN,
   });
   dir = await mkdtemp(join(tmpdir(), 'scim-evidence-'));
   await writeRuntimeFile(
@@ -84,25 +86,75 @@ describe('npm run admin -- evidence', () => {
     expect(output).toMatch(/deactivated by the IdP:\s+\d{4}-\d{2}-\d{2}T/);
     expect(output).toMatch(/evidence:\s+INCOMPLETE: 1 of 2 applications done/);
     expect(output).toMatch(
-      /^Acme Chat\s+acme-chat\s+revoked\s+\S+\s+1\s+[0-9a-f-]{36}\s+Account .* deactivated\.$/m,
+      /^Acme Chat\s+acme-chat\s+revoked\s+login, sessions\s+\S+\s+1\s+[0-9a-f-]{36}\s+Account .* deactivated\.$/m,
     );
     expect(output).toMatch(
-      /^Payroll\s+manual-payroll\s+manual_pending\s.*End margaret\.hamilton@example\.com in the payroll portal\./m,
+      /^Payroll\s+manual-payroll\s+manual_pending\s+-\s.*End margaret\.hamilton@example\.com in the payroll portal\./m,
     );
   });
 
   it('answers JSON and CSV, and 1 for a user who never left', async () => {
     const json = JSON.parse((await admin('evidence', userId, '--format', 'json')).output);
     expect(json).toMatchObject({ user: { userId, userName: USER }, complete: false, state: 'left' });
+    // What each revocation closed, per application: the sample connector's outcome said it; the
+    // manual task is not done, so it closed nothing.
+    expect(
+      json.applications.map((app: { connectorId: string; closes: string[] }) => [
+        app.connectorId,
+        app.closes,
+      ]),
+    ).toEqual([
+      ['acme-chat', ['login', 'sessions']],
+      ['manual-payroll', []],
+    ]);
     const csv = (await admin('evidence', USER, '--format', 'csv')).output.split('\n');
     expect(csv).toHaveLength(3);
-    expect(csv[1]).toMatch(new RegExp(`^default,${userId},${USER},`));
+    expect(csv[0]).toMatch(/^\uFEFFdirectory,userId,userName,.*,done,closes,at,/);
+    expect(csv[1]).toMatch(
+      new RegExp(`^default,${userId},${USER},.*,acme-chat,Acme Chat,true,revoked,true,login sessions,`),
+    );
+    expect(csv[2]).toMatch(/,manual-payroll,Payroll,true,manual_pending,false,,/);
     expect((await admin('evidence', 'nobody@example.com')).code).toBe(1);
     expect((await admin('evidence', USER, '--format', 'xml')).code).toBe(2);
   });
 
+  it('serves the same over the evidence API: closes per application, a CSV to save and open', async () => {
+    const api = (path: string) =>
+      fetch(`${scim.runtime.url}/default/evidence/leavers${path}`, {
+        headers: { Authorization: `Bearer ${ADMIN_TOKEN}` },
+      });
+    const json = (await (await api(`/${userId}`)).json()) as { applications: { closes: string[] }[] };
+    expect(json.applications.map((app) => app.closes)).toEqual([['login', 'sessions'], []]);
+    const csv = await api('?since=2000-01-01&format=csv');
+    expect(csv.headers.get('content-disposition')).toBe(
+      'attachment; filename="leavers-default-2000-01-01-now.csv"',
+    );
+    // fetch's text() drops a leading BOM, as a UTF-8 decoder should: read the bytes.
+    const bytes = new Uint8Array(await csv.arrayBuffer());
+    expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const lines = new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes).split('\n');
+    expect(lines[1]).toMatch(
+      /,acme-chat,Acme Chat,true,revoked,true,login sessions,.*,2000-01-01T00:00:00\.000Z,,\d{4}-/,
+    );
+  });
+
   it('records an operator confirmation of the manual task, after which the period report says complete', async () => {
-    const confirmed = await admin('confirm', USER, 'manual-payroll', '--by', 'Grace Hopper');
+    // A scheduled check fails while a leaver is incomplete; without the flag the report is just shown.
+    const open = await admin('evidence-report', '--since', '2000-01-01', '--fail-on-incomplete');
+    expect(open.output).toMatch(/: 1 \(0 complete, 1 incomplete, 0 returned\)/);
+    expect(open.code).toBe(3);
+    expect((await admin('evidence-report', '--since', '2000-01-01')).code).toBe(0);
+    expect((await admin('confirm', USER, 'manual-payroll', '--closes', 'login,everything')).code).toBe(2);
+
+    const confirmed = await admin(
+      'confirm',
+      USER,
+      'manual-payroll',
+      '--by',
+      'Grace Hopper',
+      '--closes',
+      'seat,login',
+    );
     expect(confirmed.code).toBe(0);
     expect(confirmed.output).toMatch(
       /^Confirmed Payroll \(manual-payroll\) for margaret.hamilton@example.com, by Grace Hopper at /,
@@ -117,8 +169,10 @@ describe('npm run admin -- evidence', () => {
       new RegExp(`^${USER}\\s+${userId}\\s+\\S+\\s+COMPLETE: 2 of 2 applications done$`, 'm'),
     );
     expect((await admin('evidence', USER)).output).toMatch(
-      /Payroll\s+manual-payroll\s+confirmed\s.*Confirmed by Grace Hopper\./,
+      /Payroll\s+manual-payroll\s+confirmed\s+login, seat\s.*Confirmed by Grace Hopper\./,
     );
+    expect((await admin('evidence-report', '--since', '2000-01-01', '--fail-on-incomplete')).code).toBe(0);
+    expect(report.output).toContain('  margaret.hamilton@example.com  Payroll (manual-payroll): login, seat');
     expect((await admin('evidence-report', '--since', 'last tuesday')).code).toBe(2);
     expect((await admin('evidence-report', '--since', '2999-01-01', '--format', 'json')).output).toContain(
       '"leavers": []',

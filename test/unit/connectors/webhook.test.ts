@@ -36,6 +36,20 @@ describe('webhook connector, against a receiver that verifies signatures', () =>
     expect(JSON.parse(request?.body ?? '')).toEqual(event);
   });
 
+  it('says what the receiver answered its offboarding closed, the access paths it knows, else nothing', async () => {
+    fake = await startWebhookFake({ closes: ['sessions', 'login', 'vpn'] });
+    const told = await runHandler(webhook, userEvent('user.deactivated'), fake.connectorConfig());
+    expect(told.closes).toEqual(['login', 'sessions']);
+    expect(
+      (await runHandler(webhook, userEvent('user.reactivated'), fake.connectorConfig())).closes,
+    ).toBeUndefined();
+    await fake.close();
+    fake = await startWebhookFake();
+    const silent = await runHandler(webhook, userEvent('user.deactivated'), fake.connectorConfig());
+    expect(silent.status).toBe('revoked');
+    expect(silent.closes).toBeUndefined();
+  });
+
   it('says not_found when the receiver has no account (404) or had one (410)', async () => {
     fake = await startWebhookFake({ unknownUsers: [ADA], goneUsers: ['grace@example.com'] });
     const unknown = await runHandler(webhook, userEvent('user.deleted'), fake.connectorConfig());

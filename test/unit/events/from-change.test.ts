@@ -146,3 +146,30 @@ describe('eventsFromChange', () => {
     expect(() => eventsFromChange({ newImage: { ...userItem('a', 1), version: undefined } })).toThrow();
   });
 });
+
+describe('test users of scim-check', () => {
+  const test = (item: Record<string, unknown>) => ({ ...item, conformance: true });
+
+  it('publishes nothing about a user the store marked as created by a conformance credential', () => {
+    expect(eventsFromChange({ newImage: test(userItem('t', 1)) })).toEqual([]);
+    expect(
+      eventsFromChange({
+        oldImage: test(userItem('t', 1)),
+        newImage: test(userItem('t', 2, { active: false })),
+      }),
+    ).toEqual([]);
+    expect(eventsFromChange({ newImage: test(tombstoneItem('t', 3)) })).toEqual([]);
+  });
+
+  it('still publishes a real user whatever its SCIM attributes say: only the store sets the mark', () => {
+    const claims = { conformance: true, 'urn:scim-check': { conformance: true } };
+    const left = eventsFromChange({
+      oldImage: userItem('u', 1, claims),
+      newImage: userItem('u', 2, { ...claims, active: false }),
+    });
+    expect(left.map((event) => event.type)).toEqual(['user.deactivated']);
+    expect(eventsFromChange({ newImage: tombstoneItem('u', 3) }).map((event) => event.type)).toEqual([
+      'user.deleted',
+    ]);
+  });
+});
