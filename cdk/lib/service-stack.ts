@@ -23,6 +23,8 @@ import { ServiceFunction } from './constructs/service-function.ts';
 export interface ServiceResourcesProps {
   readonly stage: string;
   readonly table: ITable;
+  /** The revocation ledger: the only table connectors and the evidence recorder may write. */
+  readonly evidenceTable: ITable;
   readonly logRetention: RetentionDays;
   readonly bus: IEventBus;
   readonly relayFailures: IQueue;
@@ -87,7 +89,7 @@ const capitalise = (name: string) => name.charAt(0).toUpperCase() + name.slice(1
  * `scope`, so {@link ServiceStack} and `ScimConnector` build the same resources under the same ids.
  *
  * @example
- * const { api } = addServiceResources(this, { stage, table, bus, relayFailures, logRetention });
+ * const { api } = addServiceResources(this, { stage, table, evidenceTable, bus, relayFailures, logRetention });
  */
 export function addServiceResources(scope: Construct, props: ServiceResourcesProps): ServiceResources {
   const { stage, table, logRetention } = props;
@@ -151,6 +153,7 @@ export function addServiceResources(scope: Construct, props: ServiceResourcesPro
       settings: entry.settings,
       bus: props.bus,
       table,
+      evidenceTable: props.evidenceTable,
       logRetention,
       metricsNamespace,
       alarmAction: action,
@@ -159,6 +162,7 @@ export function addServiceResources(scope: Construct, props: ServiceResourcesPro
   const evidence = new Evidence(scope, 'Evidence', {
     bus: props.bus,
     table,
+    evidenceTable: props.evidenceTable,
     api: api.api,
     plans: (props.connectors ?? []).map((entry) => planOf(findConnector(registry, entry.id), entry)),
     logRetention,

@@ -19,6 +19,7 @@ import {
 import { DIRECTORY_ID } from '../../shared/contracts/routes.ts';
 import type { OAuthSettings } from '../../shared/ports/directory-store.ts';
 import { idpValues, scimBaseUrl } from './idp-values.ts';
+import { migrateEvidence } from './migrate-evidence.ts';
 import { type AdminTarget, AdminUsageError, resolveTarget } from './target.ts';
 
 export const ADMIN_USAGE = `usage: npm run admin -- <command> [options]
@@ -41,9 +42,13 @@ export const ADMIN_USAGE = `usage: npm run admin -- <command> [options]
                                         every leaver since the date: complete or not, and why
   confirm <userId|userName> <connector> [--by <name>] [--directory default]
                                         records that an operator did a manual task (who and when)
+  evidence-migrate [--directory <id>]   copies the ledger of a deployment made before the evidence
+                                        table existed from the directory table into it (every
+                                        directory by default; safe to repeat)
 
 target (default: the running npm start):
   --endpoint <url>    DynamoDB Local    --table <name>    the table (a deployed one: AWS credentials)
+  --evidence-table <name>               the EvidenceTableName stack output (evidence commands)
   --base-url <url>    the API URL or the ScimBaseUrl stack output, for the printed values`;
 
 /** Entra's fixed audience for custom (non-gallery) apps' provisioning tokens (see IDP facts). */
@@ -51,6 +56,7 @@ export const ENTRA_SCIM_AUDIENCE = '8adf8e6e-67b2-4cf2-a259-e3dc5476c621';
 
 const options = {
   table: { type: 'string' },
+  'evidence-table': { type: 'string' },
   endpoint: { type: 'string' },
   'base-url': { type: 'string' },
   'runtime-file': { type: 'string' },
@@ -91,6 +97,7 @@ export async function runAdmin(argv: readonly string[], print: (line: string) =>
     }
     target = await resolveTarget({
       table: values.table,
+      evidenceTable: values['evidence-table'],
       endpoint: values.endpoint,
       baseUrl: values['base-url'],
       runtimeFile: values['runtime-file'],
@@ -266,8 +273,17 @@ function formatFlag({ flags }: CommandInput): EvidenceFormat {
   return format;
 }
 
-const evidenceOf = ({ target }: CommandInput) =>
-  new EvidenceService(new DynamoRevocationLedger(target.client, target.tableName));
+/** The evidence table, or a usage error saying which stack output names it. */
+function evidenceTableOf({ target }: CommandInput): string {
+  if (!target.evidenceTableName)
+    throw new AdminUsageError(
+      'The evidence is in its own table: add --evidence-table <the EvidenceTableName stack output>.',
+    );
+  return target.evidenceTableName;
+}
+
+const evidenceOf = (input: CommandInput) =>
+  new EvidenceService(new DynamoRevocationLedger(input.target.client, evidenceTableOf(input)));
 
 /** The one leaver a user id or userName names, or a usage error saying why not. */
 async function oneLeaver(
@@ -293,6 +309,24 @@ class NotFound extends Error {
 }
 
 const evidenceCommands: Readonly<Record<string, Command>> = {
+  'evidence-migrate': async (input) => {
+    const evidenceTableName = evidenceTableOf(input);
+    const only = input.flags.directory;
+    if (only !== undefined && !DIRECTORY_ID.test(only))
+      throw new AdminUsageError('--directory: 1 to 64 letters, digits, "-" or "_".');
+    const directoryIds = only ? [only] : (await stores(input).directories.list()).map((d) => d.id);
+    const { copied, present } = await migrateEvidence({
+      client: input.target.client,
+      directoryTableName: input.target.tableName,
+      evidenceTableName,
+      directoryIds,
+    });
+    input.print(
+      `Copied ${copied} ledger items of ${directoryIds.length} directories into ${evidenceTableName}` +
+        ` (${present} were there already).`,
+    );
+    return 0;
+  },
   evidence: async (input) => {
     const directoryId = evidenceDirectory(input);
     const format = formatFlag(input);

@@ -132,7 +132,7 @@ const BOOKMARK_DIGITS = 12;
 export const COUNTER_SHARDS = 8;
 
 /**
- * Keys of the revocation ledger (layout in ./table.ts). Everything the ledger holds about one user
+ * Keys of the revocation ledger, in the evidence table (layout in ./table.ts, `evidenceTable`). Everything the ledger holds about one user
  * shares the prefix `LEDGER#{userId}#`, so "show me this leaver" is one Query; the leavers of a
  * period are one range Query of `LEAVERS#{time}#…`.
  */
@@ -169,6 +169,11 @@ export const ledgerKeys = {
     pk: pk(directoryId),
     sk: `LEAVERS#${at}#${keyValue(userId)}`,
   }),
+  /**
+   * The sort-key prefixes of every ledger item: what moved from the directory table to the
+   * evidence table (`npm run admin -- evidence-migrate`, docs/deploy.md).
+   */
+  itemPrefixes: ['LEDGER#', 'LEAVERS#', 'LEAVERNAME#'],
   /** Leavers by userName (case-insensitive): a deleted user's userName claim is gone, this one stays. */
   leaverNamePrefix: (userName: string) => `LEAVERNAME#${keyValue(userName.toLowerCase())}#`,
   leaverByName: (directoryId: string, userName: string, userId: string) => ({

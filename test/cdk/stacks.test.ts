@@ -10,7 +10,7 @@ import {
   scimFunctions,
   scimRoutes,
 } from '../../shared/contracts/routes.ts';
-import { directoryTable } from '../../shared/store/table.ts';
+import { directoryTable, evidenceTable } from '../../shared/store/table.ts';
 import { buildTestApp } from './synth-app.ts';
 
 interface CfnResource {
@@ -30,8 +30,10 @@ const functionNames = Object.keys(scimFunctions) as ScimFunctionName[];
 let stateful: Template;
 let service: Template;
 let retentionDays: number;
-/** Logical id of the table in the stateful stack. */
+/** Logical id of the directory table in the stateful stack. */
 let tableId: string;
+/** Logical id of the evidence table in the stateful stack. */
+let evidenceTableId: string;
 /** Logical id of each function in the service stack. */
 let functionIds: Record<ScimFunctionName, string>;
 
@@ -40,7 +42,12 @@ beforeAll(() => {
   stateful = Template.fromStack(app.stateful);
   service = Template.fromStack(app.service);
   retentionDays = app.config.logRetentionDays;
-  tableId = onlyKey(stateful.findResources('AWS::DynamoDB::Table'));
+  tableId = onlyKey(
+    stateful.findResources('AWS::DynamoDB::Table', { Properties: { StreamSpecification: Match.anyValue() } }),
+  );
+  evidenceTableId = onlyKey(
+    stateful.findResources('AWS::DynamoDB::Table', { Properties: { StreamSpecification: Match.absent() } }),
+  );
   functionIds = Object.fromEntries(functionNames.map((name) => [name, functionIdOf(name)])) as Record<
     ScimFunctionName,
     string
@@ -50,8 +57,7 @@ beforeAll(() => {
 describe('stateful stack: the directory table', () => {
   it('has exactly the keys, stream, TTL and billing of shared/store/table.ts', () => {
     const { partitionKey, sortKey, stream, timeToLiveAttribute, billingMode } = directoryTable;
-    stateful.resourceCountIs('AWS::DynamoDB::Table', 1);
-    stateful.hasResourceProperties('AWS::DynamoDB::Table', {
+    expect(resource(stateful, tableId).Properties).toMatchObject({
       KeySchema: [
         { AttributeName: partitionKey.name, KeyType: 'HASH' },
         { AttributeName: sortKey.name, KeyType: 'RANGE' },
@@ -63,23 +69,52 @@ describe('stateful stack: the directory table', () => {
       StreamSpecification: { StreamViewType: stream },
       TimeToLiveSpecification: { AttributeName: timeToLiveAttribute, Enabled: true },
       BillingMode: billingMode,
-      // The definition declares no secondary index: index entries live in the base table.
-      GlobalSecondaryIndexes: Match.absent(),
-      LocalSecondaryIndexes: Match.absent(),
     });
+    // The definition declares no secondary index: index entries live in the base table.
+    expect(resource(stateful, tableId).Properties.GlobalSecondaryIndexes).toBeUndefined();
+    expect(resource(stateful, tableId).Properties.LocalSecondaryIndexes).toBeUndefined();
   });
 
   it('is protected: PITR, deletion protection, AWS-managed encryption, retained', () => {
-    stateful.hasResource('AWS::DynamoDB::Table', {
-      DeletionPolicy: 'Retain',
-      UpdateReplacePolicy: 'Retain',
-      Properties: Match.objectLike({
-        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
-        DeletionProtectionEnabled: true,
-        // SSEEnabled without a key id is the AWS-managed key (aws/dynamodb).
-        SSESpecification: { SSEEnabled: true },
-      }),
+    for (const id of [tableId, evidenceTableId])
+      expect(resource(stateful, id)).toMatchObject({
+        DeletionPolicy: 'Retain',
+        UpdateReplacePolicy: 'Retain',
+        Properties: {
+          PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+          DeletionProtectionEnabled: true,
+          // SSEEnabled without a key id is the AWS-managed key (aws/dynamodb).
+          SSESpecification: { SSEEnabled: true },
+        },
+      });
+  });
+});
+
+describe('stateful stack: the evidence table', () => {
+  it('is a second table with the keys and billing of evidenceTable: no stream, nothing expires', () => {
+    stateful.resourceCountIs('AWS::DynamoDB::Table', 2);
+    const { partitionKey, sortKey, billingMode } = evidenceTable;
+    const properties = resource(stateful, evidenceTableId).Properties;
+    expect(properties).toMatchObject({
+      KeySchema: [
+        { AttributeName: partitionKey.name, KeyType: 'HASH' },
+        { AttributeName: sortKey.name, KeyType: 'RANGE' },
+      ],
+      BillingMode: billingMode,
     });
+    expect(properties.TimeToLiveSpecification).toBeUndefined();
+    expect(Object.keys(stateful.findOutputs('EvidenceTableName'))).toEqual(['EvidenceTableName']);
+  });
+
+  it('shares the directory table’s customer-managed key when that encryption is chosen', () => {
+    const app = buildTestApp({ context: { tableEncryption: 'customer-managed' } });
+    const template = Template.fromStack(app.stateful);
+    const key = onlyKey(template.findResources('AWS::KMS::Key'));
+    const tables = Object.values(template.findResources('AWS::DynamoDB::Table')) as CfnResource[];
+    expect(tables.map((table) => table.Properties.SSESpecification)).toEqual([
+      { KMSMasterKeyId: { 'Fn::GetAtt': [key, 'Arn'] }, SSEEnabled: true, SSEType: 'KMS' },
+      { KMSMasterKeyId: { 'Fn::GetAtt': [key, 'Arn'] }, SSEEnabled: true, SSEType: 'KMS' },
+    ]);
   });
 });
 

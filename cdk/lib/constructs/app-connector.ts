@@ -37,8 +37,10 @@ export interface AppConnectorProps {
   readonly settings: Record<string, unknown>;
   /** The lifecycle bus. */
   readonly bus: IEventBus;
-  /** The directory table, which holds the revocation ledger. */
+  /** The directory table: read (the user's groups, for the scope), never written. */
   readonly table: ITable;
+  /** The evidence table: the revocation ledger the connector reads and appends to. */
+  readonly evidenceTable: ITable;
   readonly logRetention: RetentionDays;
   /** The CloudWatch namespace of the connector's outcome metrics, e.g. `ScimConnector/prod`. */
   readonly metricsNamespace: string;
@@ -63,15 +65,17 @@ export const connectorFailureAlarm = {
  * One application's deprovisioning: an EventBridge rule built from the event types the connector
  * handles, an SQS queue with a dead-letter queue (redrive policy) and an alarm on it, the connector
  * function (Node.js 22, arm64) reading the queue with partial batch responses, and the
- * connector's own secret. The function may read that one secret, read and append to the ledger,
- * hide its own messages for a backoff and send to its own DLQ; nothing else.
+ * connector's own secret. The function may read that one secret, read and append to the ledger
+ * (the evidence table), read the directory table, hide its own messages for a backoff and send to
+ * its own DLQ; nothing else. It holds vendor credentials, so it has no write on the directory:
+ * a compromised connector cannot mint a token, change a user or rewrite a membership.
  *
  * The secret is created empty of meaning (a random string): put the vendor credentials in it as
  * JSON (`aws secretsmanager put-secret-value`, see docs/connectors.md). Until then every event
  * fails permanently with "secret does not fit", lands in the DLQ and raises the alarm.
  *
  * @example
- * new AppConnector(this, 'GithubConnector', { connector: github, scope: 'everyone', settings: { organization: 'acme' }, bus, table, logRetention });
+ * new AppConnector(this, 'GithubConnector', { connector: github, scope: 'everyone', settings: { organization: 'acme' }, bus, table, evidenceTable, logRetention });
  */
 export class AppConnector extends Construct {
   /** Absent for a connector without secrets (a manual task). */
@@ -135,7 +139,8 @@ export class AppConnector extends Construct {
     fn.addEnvironment(ENV.connectorMaxReceiveCount, String(maxReceiveCount));
     fn.addEnvironment(ENV.metricsNamespace, props.metricsNamespace);
     secret?.grantRead(fn);
-    bindTable({ table: props.table, fn, access: 'ledger' });
+    bindTable({ table: props.table, fn, access: 'directoryRead' });
+    bindTable({ table: props.evidenceTable, fn, access: 'ledger', envVarName: ENV.evidenceTableName });
     // The function sends its permanent failures to the DLQ itself (see shared/connectors/queue-handler.ts).
     this.consumer.deadLetterQueue.grantSendMessages(fn);
 

@@ -9,15 +9,18 @@ import { ENV } from '../../../shared/contracts/env.ts';
  * - `read`: reads and queries only (`grantReadData`);
  * - `authenticate`: what authentication needs and nothing more: GetItem (token, directory
  *   record) and UpdateItem (a token's last-used time, the directory's rate window);
- * - `ledger`: what the revocation ledger needs: GetItem and Query to read, PutItem to write (every
- *   ledger write is a conditional put), and BatchGetItem for a user's groups (connector scopes). No UpdateItem, DeleteItem, Scan or transactions, so a
- *   connector cannot alter a user or erase its own history.
+ * - `ledger`: what the revocation ledger needs of the evidence table: GetItem and Query to read,
+ *   PutItem to write (every ledger write is a conditional put). No UpdateItem, DeleteItem, Scan or
+ *   transactions. Bind it to the evidence table only: on the directory table PutItem would let a
+ *   connector write any item (a token, a user).
+ * - `directoryRead`: what a connector's scope check needs of the directory table: GetItem,
+ *   BatchGetItem and Query (a user's groups and their names). No write of any kind, no Scan.
  * - `groupSweep`: what finishing a group's delete needs: GetItem (the group), Query and
  *   BatchWriteItem (its memberships, deleted in batches), DeleteItem, PutItem and UpdateItem (the
  *   group, its claim and index entry, its tombstone, the counters). No Scan, no batch reads, no
  *   ConditionCheckItem: it never reads a user.
  */
-export type TableAccess = 'readWrite' | 'read' | 'authenticate' | 'ledger' | 'groupSweep';
+export type TableAccess = 'readWrite' | 'read' | 'authenticate' | 'ledger' | 'directoryRead' | 'groupSweep';
 
 export interface BindTableOptions {
   readonly table: ITable;
@@ -52,9 +55,13 @@ export function bindTable({ table, fn, access, envVarName = ENV.tableName }: Bin
       table.grantReadData(fn);
       return;
     case 'ledger':
-      table.grant(fn, 'dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:PutItem');
+      table.grant(fn, 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem');
       if (table.encryptionKey)
         table.encryptionKey.grant(fn, 'kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey');
+      return;
+    case 'directoryRead':
+      table.grant(fn, 'dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query');
+      if (table.encryptionKey) table.encryptionKey.grant(fn, 'kms:Decrypt');
       return;
     case 'groupSweep':
       table.grant(
