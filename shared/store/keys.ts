@@ -6,6 +6,23 @@ import { createHash } from 'node:crypto';
  */
 const pk = (directoryId: string) => `DIR#${directoryId}`;
 const DIRECTORIES = 'DIRECTORIES';
+const RATE_PARTITION_PREFIX = 'RATE#';
+
+/**
+ * What authenticating a request writes, and nothing more: a token's last use (in the directory's
+ * partition) and the directory's rate window (in its own partition). The `authenticate` table
+ * access (cdk/lib/constructs/bind-table.ts) allows UpdateItem only on these partitions and
+ * attributes, so a function that only authenticates cannot touch `revokedAt` or a token's
+ * `expiresAt` (un-revoking or extending a token). The adapters write exactly these names.
+ */
+export const authenticationWrites = {
+  tokenLastUse: { partitionPrefix: 'DIR#', attributes: ['lastUsedAt'], returnValues: ['NONE'] },
+  rateWindow: {
+    partitionPrefix: RATE_PARTITION_PREFIX,
+    attributes: ['requests', 'expiresAt'],
+    returnValues: ['NONE', 'UPDATED_NEW'],
+  },
+} as const;
 
 /** Values in sort keys are percent-encoded (so `#` cannot fake a boundary) and long ones hashed (sort keys stop at 1 KB). */
 export function keyValue(value: string): string {
@@ -49,9 +66,13 @@ export const keys = {
     pk: pk(directoryId),
     sk: `COUNT#${resourceType}#${shard}`,
   }),
-  /** Requests of a directory in one second (per-directory throttling), removed by TTL. */
+  /**
+   * Requests of a directory in one second (per-directory throttling), removed by TTL. In a
+   * partition of its own (`RATE#{dir}`, not `DIR#{dir}`), so that an IAM `dynamodb:LeadingKeys`
+   * condition can let a function count requests without letting it update a token.
+   */
   rateWindow: (directoryId: string, epochSecond: number) => ({
-    pk: pk(directoryId),
+    pk: `${RATE_PARTITION_PREFIX}${directoryId}`,
     sk: `RATE#${epochSecond}`,
   }),
   group: (directoryId: string, id: string) => ({ pk: pk(directoryId), sk: `GROUP#${id}` }),

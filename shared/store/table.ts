@@ -24,7 +24,7 @@
  * | DIR#{dir}   | MEMBERSHIP#{key(group)}#{version}#{added/removed}#{part} | one part of a membership change, for the stream (TTL 7 days) |
  * | DIR#{dir}   | TOMBSTONE#GROUP#{id}                 | a deleted group: what, when, by whom         |
  * | DIR#{dir}   | PAGE#{query}#{pad12(startIndex)}           | paging bookmark (transient, TTL)             |
- * | DIR#{dir}   | RATE#{epochSecond}                   | request count of one second (transient, TTL) |
+ * | RATE#{dir}  | RATE#{epochSecond}                   | request count of one second (transient, TTL); a partition apart from tokens |
  *
  * The revocation ledger is not here: it has a table of its own ({@link evidenceTable}).
  *

@@ -10,6 +10,7 @@ import {
   scimFunctions,
   scimRoutes,
 } from '../../shared/contracts/routes.ts';
+import { keys } from '../../shared/store/keys.ts';
 import { directoryTable, evidenceTable } from '../../shared/store/table.ts';
 import { buildTestApp } from './synth-app.ts';
 
@@ -188,11 +189,36 @@ describe('service stack: the SCIM functions', () => {
     // Discovery documents are static, but the caller is authenticated and throttled like
     // everywhere: items read by key, last-used and the rate window updated by key.
     const statements = dynamoStatementsOf('discovery');
-    expect(statements.flatMap((statement) => [statement.Action].flat())).toEqual([
+    expect(statements.flatMap((statement) => [statement.Action].flat()).sort()).toEqual([
       'dynamodb:GetItem',
+      'dynamodb:UpdateItem',
       'dynamodb:UpdateItem',
     ]);
     for (const statement of statements) expect(imported(statement.Resource)).toEqual(tableArn());
+  });
+
+  it('lets the discovery function update only a token’s last use and its own rate windows, so it cannot un-revoke a token', () => {
+    const updates = dynamoStatementsOf('discovery').filter((statement) =>
+      [statement.Action].flat().includes('dynamodb:UpdateItem'),
+    );
+    // Every UpdateItem is bounded by the attributes it may touch and the partitions it may reach:
+    // `revokedAt` and a token's `expiresAt` are in neither list.
+    expect(updates.map((statement) => statement.Condition)).toEqual([
+      {
+        'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['DIR#*'] },
+        'ForAllValues:StringEquals': { 'dynamodb:Attributes': ['pk', 'sk', 'lastUsedAt'] },
+        StringEqualsIfExists: { 'dynamodb:ReturnValues': ['NONE'] },
+      },
+      {
+        'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['RATE#*'] },
+        'ForAllValues:StringEquals': { 'dynamodb:Attributes': ['pk', 'sk', 'requests', 'expiresAt'] },
+        StringEqualsIfExists: { 'dynamodb:ReturnValues': ['NONE', 'UPDATED_NEW'] },
+      },
+    ]);
+    for (const statement of updates) expect([statement.Action].flat()).toEqual(['dynamodb:UpdateItem']);
+    // The attributes and partitions are the ones the adapters write.
+    expect(keys.rateWindow('default', 1).pk).toMatch(/^RATE#/);
+    expect(keys.token('default', 'hash').pk).toMatch(/^DIR#/);
   });
 
   it('grants no action on every resource ("*") but the X-Ray ones, which have no resource level', () => {

@@ -1,14 +1,20 @@
 import { Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { ENV } from '../../../shared/contracts/env.ts';
+import { authenticationWrites } from '../../../shared/store/keys.ts';
+import { directoryTable } from '../../../shared/store/table.ts';
 
 /**
  * What a function may do with a table:
  * - `readWrite`: items, queries and transactions (`grantReadWriteData`);
  * - `read`: reads and queries only (`grantReadData`);
  * - `authenticate`: what authentication needs and nothing more: GetItem (token, directory
- *   record) and UpdateItem (a token's last-used time, the directory's rate window);
+ *   record) and UpdateItem of a token's `lastUsedAt` in a directory partition and of `requests`
+ *   and `expiresAt` in a rate-window partition (`authenticationWrites` in shared/store/keys.ts),
+ *   by `dynamodb:LeadingKeys` and `dynamodb:Attributes` conditions: it cannot remove `revokedAt`
+ *   or move a token's `expiresAt`, so it cannot un-revoke or extend a token;
  * - `ledger`: what the revocation ledger needs of the evidence table: GetItem and Query to read,
  *   PutItem to write (every ledger write is a conditional put). No UpdateItem, DeleteItem, Scan or
  *   transactions. Bind it to the evidence table only: on the directory table PutItem would let a
@@ -77,7 +83,26 @@ export function bindTable({ table, fn, access, envVarName = ENV.tableName }: Bin
         table.encryptionKey.grant(fn, 'kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey');
       return;
     case 'authenticate':
-      table.grant(fn, 'dynamodb:GetItem', 'dynamodb:UpdateItem');
+      table.grant(fn, 'dynamodb:GetItem');
+      for (const write of [authenticationWrites.tokenLastUse, authenticationWrites.rateWindow])
+        fn.addToRolePolicy(
+          new PolicyStatement({
+            actions: ['dynamodb:UpdateItem'],
+            resources: [table.tableArn],
+            conditions: {
+              'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${write.partitionPrefix}*`] },
+              // The key attributes are named in the request; UpdateItem cannot change them.
+              'ForAllValues:StringEquals': {
+                'dynamodb:Attributes': [
+                  directoryTable.partitionKey.name,
+                  directoryTable.sortKey.name,
+                  ...write.attributes,
+                ],
+              },
+              StringEqualsIfExists: { 'dynamodb:ReturnValues': [...write.returnValues] },
+            },
+          }),
+        );
       // `grant` leaves the table's key alone (the data grants above include it).
       if (table.encryptionKey)
         table.encryptionKey.grant(fn, 'kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey');
