@@ -1,12 +1,13 @@
 import { Duration, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import type { IEventBus } from 'aws-cdk-lib/aws-events';
+import { CfnEventBusPolicy, type IEventBus } from 'aws-cdk-lib/aws-events';
 import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ENV } from '../../../shared/contracts/env.ts';
+import { EVENT_SOURCE } from '../../../shared/events/catalogue.ts';
 import { LIFECYCLE_ITEM_TYPES } from '../../../shared/events/from-change.ts';
 import { ServiceFunction } from './service-function.ts';
 
@@ -31,7 +32,11 @@ export const relaySettings = {
 
 /**
  * The stream relay: a function reading the directory table's stream and putting lifecycle
- * events on the bus. It may read that stream and put events on that bus, nothing more. Failed
+ * events on the bus. It may read that stream and put events on that bus, nothing more. And it is
+ * the only one that may publish the directory's source there: the bus's resource policy denies
+ * `events:PutEvents` of that source to every other principal, so no role of the account (however
+ * broad its IAM permissions) can forge a `user.deactivated` and set off deprovisioning and
+ * evidence. The policy lives in this stack, beside the role it names. Failed
  * records are retried from the first failing one (ReportBatchItemFailures), bisected, and after
  * the retry budget their positions go to the on-failure queue.
  *
@@ -53,6 +58,24 @@ export class EventRelay extends Construct {
     });
     this.fn.fn.addEnvironment(ENV.eventBusName, props.bus.eventBusName);
     props.bus.grantPutEventsTo(this.fn.fn);
+    const role = this.fn.fn.role;
+    if (!role) throw new Error('The relay function has no role to allow on the bus.');
+    new CfnEventBusPolicy(this, 'OnlyRelayPublishes', {
+      eventBusName: props.bus.eventBusName,
+      statementId: 'OnlyTheRelayPublishesDirectoryEvents',
+      statement: {
+        Sid: 'OnlyTheRelayPublishesDirectoryEvents',
+        Effect: 'Deny',
+        Principal: '*',
+        Action: 'events:PutEvents',
+        Resource: props.bus.eventBusArn,
+        Condition: {
+          StringEquals: { 'events:source': EVENT_SOURCE },
+          // An explicit deny beats any allow: only the relay's own role is exempt.
+          ArnNotEquals: { 'aws:PrincipalArn': role.roleArn },
+        },
+      },
+    });
     // Adds the stream read grant (and nothing on the table's items).
     this.fn.fn.addEventSource(
       new DynamoEventSource(props.table, {
