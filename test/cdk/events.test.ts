@@ -136,7 +136,7 @@ describe('lifecycle events infrastructure', () => {
     expect(properties.Statement).toEqual({
       Sid: 'OnlyTheRelayPublishesDirectoryEvents',
       Effect: 'Deny',
-      Principal: '*',
+      Principal: { AWS: '*' },
       Action: 'events:PutEvents',
       Resource: expect.anything(),
       Condition: {

@@ -1,6 +1,7 @@
-import { Duration, Validations } from 'aws-cdk-lib';
+import { CfnResource, Duration, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { CfnEventBusPolicy, type IEventBus } from 'aws-cdk-lib/aws-events';
+import type { IEventBus } from 'aws-cdk-lib/aws-events';
+import { AnyPrincipal, Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -60,20 +61,27 @@ export class EventRelay extends Construct {
     props.bus.grantPutEventsTo(this.fn.fn);
     const role = this.fn.fn.role;
     if (!role) throw new Error('The relay function has no role to allow on the bus.');
-    new CfnEventBusPolicy(this, 'OnlyRelayPublishes', {
-      eventBusName: props.bus.eventBusName,
-      statementId: 'OnlyTheRelayPublishesDirectoryEvents',
-      statement: {
-        Sid: 'OnlyTheRelayPublishesDirectoryEvents',
-        Effect: 'Deny',
-        Principal: '*',
-        Action: 'events:PutEvents',
-        Resource: props.bus.eventBusArn,
-        Condition: {
-          StringEquals: { 'events:source': EVENT_SOURCE },
-          // An explicit deny beats any allow: only the relay's own role is exempt.
-          ArnNotEquals: { 'aws:PrincipalArn': role.roleArn },
-        },
+    const sid = 'OnlyTheRelayPublishesDirectoryEvents';
+    const statement = new PolicyStatement({
+      sid,
+      effect: Effect.DENY,
+      principals: [new AnyPrincipal()],
+      actions: ['events:PutEvents'],
+      resources: [props.bus.eventBusArn],
+      conditions: {
+        StringEquals: { 'events:source': EVENT_SOURCE },
+        // An explicit deny beats any allow: only the relay's own role is exempt.
+        ArnNotEquals: { 'aws:PrincipalArn': role.roleArn },
+      },
+    });
+    // The resource type directly: CfnEventBusPolicy warns of its deprecated `principal` on every
+    // synth even when unset, and the L2 EventBusPolicy cannot render a statement with a principal.
+    new CfnResource(this, 'OnlyRelayPublishes', {
+      type: 'AWS::Events::EventBusPolicy',
+      properties: {
+        EventBusName: props.bus.eventBusName,
+        StatementId: sid,
+        Statement: statement.toStatementJson(),
       },
     });
     // Adds the stream read grant (and nothing on the table's items).
