@@ -123,7 +123,7 @@ export function addServiceResources(scope: Construct, props: ServiceResourcesPro
   });
 
   if (props.webAcl) {
-    new ScimWebAcl(scope, 'WebAcl', { api: api.api, ...props.webAcl });
+    new ScimWebAcl(scope, 'WebAcl', { api: api.api, ...props.webAcl, logRetention });
   } else {
     Validations.of(api.api).acknowledge({
       id: 'AwsSolutions-APIG3',

@@ -1,6 +1,8 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { groupSweeperSettings } from '../../cdk/lib/constructs/group-sweeper.ts';
+import { GATEWAY_RETRY_AFTER_SECONDS } from '../../cdk/lib/constructs/scim-gateway-responses.ts';
+import { WAF_RETRY_AFTER_SECONDS } from '../../cdk/lib/constructs/scim-web-acl.ts';
 import { ENV } from '../../shared/contracts/env.ts';
 import { evidenceRoutes } from '../../shared/contracts/evidence-routes.ts';
 import { groupSweeperFunction } from '../../shared/contracts/group-deletion.ts';
@@ -236,8 +238,8 @@ describe('service stack: the SCIM functions', () => {
   it('gives every log group the configured retention', () => {
     const groups = Object.values(service.findResources('AWS::Logs::LogGroup'));
     // Eight functions (users, groups, bulk, discovery, event relay, group sweeper, evidence recorder,
-    // evidence API), API access and execution logs.
-    expect(groups).toHaveLength(10);
+    // evidence API), API access and execution logs, and what WAF blocked.
+    expect(groups).toHaveLength(11);
     for (const group of groups) expect(group.Properties.RetentionInDays).toBe(retentionDays);
   });
 });
@@ -431,6 +433,20 @@ describe('service stack: the SCIM API', () => {
     });
   });
 
+  it('answers the stage throttle with a SCIM 429 that says when to retry', () => {
+    service.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
+      ResponseType: 'THROTTLED',
+      StatusCode: '429',
+      ResponseParameters: Match.objectLike({
+        'gatewayresponse.header.Retry-After': `'${GATEWAY_RETRY_AFTER_SECONDS}'`,
+        'gatewayresponse.header.Content-Type': `'application/scim+json'`,
+      }),
+      ResponseTemplates: {
+        'application/json': Match.stringLikeRegexp('"status":"429"'),
+      },
+    });
+  });
+
   it('answers a request without a bearer token with a SCIM 401, before any function runs', () => {
     service.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
       ResponseType: 'BAD_REQUEST_PARAMETERS',
@@ -462,12 +478,66 @@ describe('service stack: the SCIM API', () => {
     expect(JSON.stringify(rules)).not.toContain('AWSManagedRulesCommonRuleSet');
     const rate = rules[2];
     expect(rate?.Action).toEqual({
-      Block: { CustomResponse: { ResponseCode: 429, CustomResponseBodyKey: 'scimThrottled' } },
+      Block: {
+        CustomResponse: {
+          ResponseCode: 429,
+          CustomResponseBodyKey: 'scimThrottled',
+          // An IdP that honours Retry-After backs off instead of hammering a blocked address.
+          ResponseHeaders: [{ Name: 'Retry-After', Value: String(WAF_RETRY_AFTER_SECONDS) }],
+        },
+      },
     });
     const bodies = acl.Properties.CustomResponseBodies as Record<string, { Content: string }>;
     expect(JSON.parse(String(bodies.scimThrottled?.Content))).toMatchObject({
       schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'],
       status: '429',
+    });
+  });
+
+  it('logs what WAF blocks to a retained, KMS-encrypted aws-waf-logs- group, without bearer tokens', () => {
+    const logging = Object.values(service.findResources('AWS::WAFv2::LoggingConfiguration'));
+    expect(logging).toHaveLength(1);
+    const properties = (logging[0] as CfnResource).Properties as {
+      ResourceArn: unknown;
+      LogDestinationConfigs: unknown[];
+      RedactedFields: unknown[];
+      LoggingFilter: unknown;
+    };
+    expect(properties.ResourceArn).toEqual({
+      'Fn::GetAtt': [onlyKey(service.findResources('AWS::WAFv2::WebACL')), 'Arn'],
+    });
+    // The destination is the log group itself (WAF refuses the ":*" form of its ARN).
+    const destination = JSON.stringify(properties.LogDestinationConfigs);
+    const groups = service.findResources('AWS::Logs::LogGroup', {
+      Properties: { LogGroupName: Match.stringLikeRegexp('^aws-waf-logs-') },
+    });
+    const groupId = onlyKey(groups);
+    expect(destination).toContain(groupId);
+    expect(destination).not.toContain(':*');
+    const group = resource(service, groupId);
+    expect(group.Properties.RetentionInDays).toBe(retentionDays);
+    expect(group.DeletionPolicy).toBe('Retain');
+    const keyId = (group.Properties.KmsKeyId as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+    expect(resource(service, keyId)).toMatchObject({
+      Type: 'AWS::KMS::Key',
+      Properties: { EnableKeyRotation: true },
+      DeletionPolicy: 'Retain',
+    });
+    // CloudWatch Logs may use the key for this one log group, by its encryption context.
+    const keyPolicy = JSON.stringify(resource(service, keyId).Properties.KeyPolicy);
+    expect(keyPolicy).toContain('kms:EncryptionContext:aws:logs:arn');
+    expect(keyPolicy).toContain(String(group.Properties.LogGroupName));
+    // A bearer token or a signed JWT must never reach a log.
+    expect(properties.RedactedFields).toEqual([{ SingleHeader: { Name: 'authorization' } }]);
+    expect(properties.LoggingFilter).toEqual({
+      DefaultBehavior: 'DROP',
+      Filters: [
+        {
+          Behavior: 'KEEP',
+          Requirement: 'MEETS_ANY',
+          Conditions: [{ ActionCondition: { Action: 'BLOCK' } }, { ActionCondition: { Action: 'COUNT' } }],
+        },
+      ],
     });
   });
 

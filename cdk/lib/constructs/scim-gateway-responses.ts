@@ -1,6 +1,12 @@
 import { ResponseType, type RestApi } from 'aws-cdk-lib/aws-apigateway';
 import { BULK_LIMITS } from '../../../shared/scim/bulk/limits.ts';
 
+/**
+ * What a client throttled by the stage is told to wait: the stage limit is a token bucket refilled
+ * every second, so one second is when the next request can be accepted.
+ */
+export const GATEWAY_RETRY_AFTER_SECONDS = 1;
+
 interface ScimGatewayError {
   readonly type: ResponseType;
   readonly status: number;
@@ -21,7 +27,13 @@ const gatewayErrors: readonly ScimGatewayError[] = [
     detail: 'Authentication failed: send the bearer token issued for this directory.',
     headers: { 'WWW-Authenticate': 'Bearer realm="scim"' },
   },
-  { type: ResponseType.THROTTLED, status: 429, detail: 'Too many requests: retry later.' },
+  {
+    type: ResponseType.THROTTLED,
+    status: 429,
+    detail: `Too many requests: retry after ${GATEWAY_RETRY_AFTER_SECONDS} second.`,
+    // As the functions' own per-directory 429 does (RFC 7231 §7.1.3): IdPs back off by it.
+    headers: { 'Retry-After': String(GATEWAY_RETRY_AFTER_SECONDS) },
+  },
   // API Gateway answers an unknown path or method with 403 "Missing Authentication Token".
   { type: ResponseType.MISSING_AUTHENTICATION_TOKEN, status: 404, detail: 'No such SCIM endpoint.' },
   // A REST API takes bodies up to 10 MB, far above every route's own limit (the largest is Bulk's
