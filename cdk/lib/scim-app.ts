@@ -75,5 +75,7 @@ export function serviceOptionsOf(
     webAcl: config.webAcl ? { ratePerIpPer5Minutes: config.webAclRatePerIpPer5Minutes } : undefined,
     alarmEmail: config.alarmEmail,
     alarmTopicArn: config.alarmTopicArn,
+    connectorReservedConcurrency: config.connectorReservedConcurrency,
+    relayReservedConcurrency: config.relayReservedConcurrency,
   };
 }

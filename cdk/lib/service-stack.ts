@@ -39,6 +39,10 @@ export interface ServiceResourcesProps {
   readonly alarmTopicArn?: string;
   /** The applications to deprovision (validated by the stack configuration). @default none */
   readonly connectors?: readonly ConnectorConfig[];
+  /** Concurrency reserved for each connector function (0: none). @default CONNECTOR_RESERVED_CONCURRENCY */
+  readonly connectorReservedConcurrency?: number;
+  /** Concurrency reserved for the stream relay (0: none). @default relaySettings.reservedConcurrency */
+  readonly relayReservedConcurrency?: number;
   /** Where connector ids are looked up. @default the shipped connectors */
   readonly registry?: readonly RegisteredConnector[];
 }
@@ -138,6 +142,9 @@ export function addServiceResources(scope: Construct, props: ServiceResourcesPro
     bus: props.bus,
     onFailure: props.relayFailures,
     logRetention,
+    ...(props.relayReservedConcurrency !== undefined
+      ? { reservedConcurrency: props.relayReservedConcurrency }
+      : {}),
   });
 
   const metricsNamespace = `ScimConnector/${stage}`;
@@ -157,6 +164,9 @@ export function addServiceResources(scope: Construct, props: ServiceResourcesPro
       logRetention,
       metricsNamespace,
       alarmAction: action,
+      ...(props.connectorReservedConcurrency !== undefined
+        ? { reservedConcurrency: props.connectorReservedConcurrency }
+        : {}),
     });
   }
   const evidence = new Evidence(scope, 'Evidence', {

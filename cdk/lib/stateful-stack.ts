@@ -42,7 +42,7 @@ export interface StatefulResources {
 export function addStatefulResources(scope: Construct, props: StatefulResourcesProps): StatefulResources {
   const directory = new DirectoryTable(scope, 'Directory', { encryption: props.tableEncryption });
   const { table } = directory;
-  const { table: evidenceTable } = new EvidenceTable(scope, 'Evidence', {
+  const { table: evidenceTable } = new EvidenceTable(scope, 'EvidenceTable', {
     encryption: props.tableEncryption,
     ...(directory.key ? { key: directory.key } : {}),
   });

@@ -135,6 +135,44 @@ describe('AppConnector', () => {
     });
   });
 
+  it('reserves each connector function the concurrency its queue may use, no more and no less', () => {
+    for (const name of ['connector-github', 'connector-manual-legacy-erp']) {
+      const id = functionId(name);
+      // Reserved: a busy account cannot starve deprovisioning, a runaway connector cannot take more.
+      expect(service.toJSON().Resources[id].Properties.ReservedConcurrentExecutions).toBe(2);
+      service.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+        FunctionName: { Ref: id },
+        ScalingConfig: { MaximumConcurrency: 2 },
+      });
+    }
+    const app = buildTestApp({
+      context: {
+        connectors: CONNECTORS_CONTEXT,
+        connectorReservedConcurrency: '5',
+        relayReservedConcurrency: '0',
+      },
+    });
+    const configured = Template.fromStack(app.service);
+    const github = Object.entries(configured.findResources('AWS::Lambda::Function')).find(
+      ([, fn]) => fn.Properties.Environment.Variables[ENV.serviceName] === 'connector-github',
+    );
+    expect(github?.[1].Properties.ReservedConcurrentExecutions).toBe(5);
+    configured.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: github?.[0] },
+      ScalingConfig: { MaximumConcurrency: 5 },
+    });
+    const relay = Object.values(configured.findResources('AWS::Lambda::Function')).find(
+      (fn) => fn.Properties.Environment.Variables[ENV.serviceName] === 'event-relay',
+    );
+    expect(relay?.Properties.ReservedConcurrentExecutions).toBeUndefined();
+  });
+
+  it('reserves the stream relay its concurrency, so a flood of changes cannot take the account’s', () => {
+    expect(
+      service.toJSON().Resources[functionId('event-relay')].Properties.ReservedConcurrentExecutions,
+    ).toBe(10);
+  });
+
   it('gives a connector without secrets (a manual task) no secret at all', () => {
     const manual =
       service.toJSON().Resources[functionId('connector-manual-legacy-erp')].Properties.Environment.Variables;

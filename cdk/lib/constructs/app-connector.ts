@@ -47,7 +47,17 @@ export interface AppConnectorProps {
   readonly alarmAction?: IAlarmAction;
   /** @default 10: with the backoff of shared/connectors/backoff.ts, about 80 minutes of vendor outage */
   readonly maxReceiveCount?: number;
+  /**
+   * Batches of this application's events handled at once, reserved for its function: a busy
+   * account cannot starve deprovisioning, and a runaway connector (a mass leaving, a vendor that
+   * answers slowly) cannot take more. 0 reserves nothing and keeps the queue's least (2).
+   * @default CONNECTOR_RESERVED_CONCURRENCY
+   */
+  readonly reservedConcurrency?: number;
 }
+
+/** Each connector's reserved concurrency unless configured: the least an SQS event source runs. */
+export const CONNECTOR_RESERVED_CONCURRENCY = 2;
 
 /** The composition root every connector function runs (it picks its definition by CONNECTOR_ID). */
 export const CONNECTOR_ENTRY = 'functions/app-connector.ts';
@@ -123,6 +133,7 @@ export class AppConnector extends Construct {
       serviceName: this.serviceName,
       logRetention: props.logRetention,
       maxReceiveCount,
+      ...concurrencyOf(props.reservedConcurrency ?? CONNECTOR_RESERVED_CONCURRENCY),
       deadLetterAlarmDescription:
         `A lifecycle event for ${application} failed for good (or could not be delivered): a leaver ` +
         `may still have access. \`npm run admin -- evidence-report\` lists it with the error; fix, then redrive the DLQ.`,
@@ -178,4 +189,13 @@ export class AppConnector extends Construct {
       statistic: Stats.SUM,
     });
   }
+}
+
+/** The queue's concurrency and whether it is reserved, from the configured reservation (0: none). */
+function concurrencyOf(reserved: number): { maxConcurrency: number; reserveConcurrency: boolean } {
+  if (reserved === 1)
+    throw new Error('A connector reserves 0 (none) or at least 2: SQS runs 2 batches at once at least.');
+  return reserved === 0
+    ? { maxConcurrency: 2, reserveConcurrency: false }
+    : { maxConcurrency: reserved, reserveConcurrency: true };
 }

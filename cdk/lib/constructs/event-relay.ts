@@ -19,6 +19,8 @@ export interface EventRelayProps {
   /** Where the stream positions of batches that exhausted their retries go. */
   readonly onFailure: IQueue;
   readonly logRetention: RetentionDays;
+  /** @default relaySettings.reservedConcurrency; 0 reserves nothing */
+  readonly reservedConcurrency?: number;
 }
 
 /** The event source mapping's settings, exported for the tests and docs/events.md. */
@@ -29,6 +31,14 @@ export const relaySettings = {
   /** The stream keeps records 24 hours; past that a record is gone whether or not we retry. */
   maxRecordAge: Duration.hours(24),
   maxBatchingWindow: Duration.millis(0),
+  /**
+   * Concurrency reserved for the relay: one invocation per stream shard runs at a time, so this
+   * is far above what it needs (an on-demand table has a few shards) and bounds a runaway (a
+   * flood of changes, a bug that re-invokes), while the account's other functions cannot starve
+   * it. Keep it at least the stream's shard count: a throttled shard waits, and its records
+   * expire after 24 hours into the on-failure queue.
+   */
+  reservedConcurrency: 10,
 } as const;
 
 /**
@@ -56,6 +66,7 @@ export class EventRelay extends Construct {
       logRetention: props.logRetention,
       // Retries within one invocation (PutEvents back-off) must finish well inside it.
       timeout: Duration.seconds(60),
+      reservedConcurrentExecutions: props.reservedConcurrency ?? relaySettings.reservedConcurrency,
     });
     this.fn.fn.addEnvironment(ENV.eventBusName, props.bus.eventBusName);
     props.bus.grantPutEventsTo(this.fn.fn);
