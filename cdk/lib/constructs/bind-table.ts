@@ -67,7 +67,8 @@ export function bindTable({ table, fn, access, envVarName = ENV.tableName }: Bin
       return;
     case 'directoryRead':
       table.grant(fn, 'dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query');
-      if (table.encryptionKey) table.encryptionKey.grant(fn, 'kms:Decrypt');
+      // What CDK's own read grant asks of a customer-managed key.
+      if (table.encryptionKey) table.encryptionKey.grant(fn, 'kms:Decrypt', 'kms:DescribeKey');
       return;
     case 'groupSweep':
       table.grant(
