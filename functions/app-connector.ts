@@ -24,6 +24,7 @@ import { connectorLog, logger } from '#http/logger.ts';
 import { connectorRegistry } from './connectors/registry.ts';
 
 const tableName = requireEnv(ENV.tableName);
+const evidenceTableName = requireEnv(ENV.evidenceTableName);
 const maxReceiveCount = Number(requireEnv(ENV.connectorMaxReceiveCount));
 const client = documentClient({ endpoint: process.env[ENV.dynamoEndpoint] || undefined });
 const name = process.env[ENV.connectorName];
@@ -52,8 +53,8 @@ export const handler = middy(
   createConnectorQueueHandler({
     connector,
     runtime: {
-      ledger: new DynamoRevocationLedger(client, tableName),
-      // Scope by IdP group reads the user's memberships (read-only use of the group store).
+      ledger: new DynamoRevocationLedger(client, evidenceTableName),
+      // Scope by IdP group reads the user's memberships: the directory table, read-only.
       groups: new DynamoGroupStore(client, tableName),
       log: connectorLog(logger),
       // Longer than the function's timeout: a lease only expires when its holder died.

@@ -12,7 +12,7 @@ import { ENV, requireEnv } from '#contracts/env.ts';
 import { logger } from '#http/logger.ts';
 
 const client = documentClient({ endpoint: process.env[ENV.dynamoEndpoint] || undefined });
-const evidence = new EvidenceService(new DynamoRevocationLedger(client, requireEnv(ENV.tableName)));
+const evidence = new EvidenceService(new DynamoRevocationLedger(client, requireEnv(ENV.evidenceTableName)));
 
 export const handler = middy(createEvidenceApiHandler(evidence)).use(
   injectLambdaContext(logger, { resetKeys: true }),

@@ -14,7 +14,7 @@ import { connectorLog, logger } from '#http/logger.ts';
 
 const client = documentClient({ endpoint: process.env[ENV.dynamoEndpoint] || undefined });
 const tableName = requireEnv(ENV.tableName);
-const ledger = new DynamoRevocationLedger(client, tableName);
+const ledger = new DynamoRevocationLedger(client, requireEnv(ENV.evidenceTableName));
 
 export const handler = middy(
   createRecorderQueueHandler({

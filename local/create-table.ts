@@ -1,6 +1,6 @@
 /**
- * Creates the directory table on DynamoDB Local from the one definition in shared/store, so the
- * local table has the keys, stream and TTL that the CDK stack deploys.
+ * Creates the directory and evidence tables on DynamoDB Local from the one definition of each in
+ * shared/store, so the local tables have the keys, stream and TTL that the CDK stack deploys.
  */
 import {
   CreateTableCommand,
@@ -11,7 +11,7 @@ import {
   type TableDescription,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
-import { directoryTable } from '../shared/store/table.ts';
+import { directoryTable, evidenceTable, type TableDefinition } from '../shared/store/table.ts';
 
 export interface EnsureTableResult {
   /** false when the table already existed (a persisted database, or a second call). */
@@ -23,16 +23,51 @@ export interface EnsureTableResult {
 const ACTIVE_TIMEOUT_MS = 30_000;
 
 /**
- * Creates `tableName` from the shared table definition unless it exists, waits until it is
- * ACTIVE, and turns TTL on. Safe to call on every start: an existing table is checked, not
- * recreated, and an existing table whose keys differ from the definition is an error (the
- * persisted data predates a change of the definition).
+ * The local name of the evidence table that goes with a directory table: `npm start`, the admin
+ * command on DynamoDB Local and the tests all derive it the same way.
+ *
+ * @example
+ * localEvidenceTableName('scim-directory'); // 'scim-directory-evidence'
+ */
+export function localEvidenceTableName(directoryTableName: string): string {
+  return `${directoryTableName}-evidence`;
+}
+
+/**
+ * Creates the directory table and its evidence table (see {@link localEvidenceTableName}) from
+ * their shared definitions, unless they exist.
+ *
+ * @example
+ * const { directory } = await ensureTables(client, 'scim-directory', 'scim-directory-evidence');
+ */
+export async function ensureTables(
+  client: DynamoDBClient,
+  tableName: string,
+  evidenceTableName = localEvidenceTableName(tableName),
+): Promise<{ directory: EnsureTableResult; evidence: EnsureTableResult }> {
+  const [directory, evidence] = await Promise.all([
+    ensureTable(client, tableName),
+    ensureTable(client, evidenceTableName, evidenceTable),
+  ]);
+  return { directory, evidence };
+}
+
+/**
+ * Creates `tableName` from a shared table definition (the directory table's by default) unless
+ * it exists, waits until it is ACTIVE, and turns TTL on where the definition has it. Safe to
+ * call on every start: an existing table is checked, not recreated, and an existing table whose
+ * keys differ from the definition is an error (the persisted data predates a change of the
+ * definition).
  *
  * @example
  * await ensureTable(dynamoClientFor(dynamo.endpoint), 'scim-directory');
  */
-export async function ensureTable(client: DynamoDBClient, tableName: string): Promise<EnsureTableResult> {
-  const { partitionKey, sortKey, stream } = directoryTable;
+export async function ensureTable(
+  client: DynamoDBClient,
+  tableName: string,
+  definition: TableDefinition = directoryTable,
+): Promise<EnsureTableResult> {
+  const { partitionKey, sortKey, stream } = definition;
   let created = true;
   try {
     await client.send(
@@ -46,8 +81,8 @@ export async function ensureTable(client: DynamoDBClient, tableName: string): Pr
           { AttributeName: partitionKey.name, KeyType: 'HASH' },
           { AttributeName: sortKey.name, KeyType: 'RANGE' },
         ],
-        BillingMode: directoryTable.billingMode,
-        StreamSpecification: { StreamEnabled: true, StreamViewType: stream },
+        BillingMode: definition.billingMode,
+        ...(stream ? { StreamSpecification: { StreamEnabled: true, StreamViewType: stream } } : {}),
       }),
     );
   } catch (error) {
@@ -55,8 +90,9 @@ export async function ensureTable(client: DynamoDBClient, tableName: string): Pr
     created = false;
   }
   const table = await waitUntilActive(client, tableName);
-  if (!created) assertMatchesDefinition(table, tableName);
-  return { created, timeToLive: await enableTimeToLive(client, tableName) };
+  if (!created) assertMatchesDefinition(table, tableName, definition);
+  const ttl = definition.timeToLiveAttribute;
+  return { created, timeToLive: ttl ? await enableTimeToLive(client, tableName, ttl) : false };
 }
 
 async function waitUntilActive(client: DynamoDBClient, tableName: string): Promise<TableDescription> {
@@ -70,14 +106,19 @@ async function waitUntilActive(client: DynamoDBClient, tableName: string): Promi
   }
 }
 
-function assertMatchesDefinition(table: TableDescription, tableName: string): void {
+function assertMatchesDefinition(
+  table: TableDescription,
+  tableName: string,
+  definition: TableDefinition,
+): void {
   const key = (type: 'HASH' | 'RANGE') =>
     table.KeySchema?.find((entry) => entry.KeyType === type)?.AttributeName;
   const spec = table.StreamSpecification;
   const problems = [
-    key('HASH') !== directoryTable.partitionKey.name && `partition key ${key('HASH')}`,
-    key('RANGE') !== directoryTable.sortKey.name && `sort key ${key('RANGE')}`,
-    !(spec?.StreamEnabled && spec.StreamViewType === directoryTable.stream) &&
+    key('HASH') !== definition.partitionKey.name && `partition key ${key('HASH')}`,
+    key('RANGE') !== definition.sortKey.name && `sort key ${key('RANGE')}`,
+    definition.stream &&
+      !(spec?.StreamEnabled && spec.StreamViewType === definition.stream) &&
       `stream ${spec?.StreamEnabled ? spec.StreamViewType : 'disabled'}`,
   ].filter(Boolean);
   if (problems.length > 0)
@@ -88,8 +129,11 @@ function assertMatchesDefinition(table: TableDescription, tableName: string): vo
 }
 
 /** Turns TTL on unless it already is; tolerates an endpoint without TTL support. */
-async function enableTimeToLive(client: DynamoDBClient, tableName: string): Promise<boolean> {
-  const attribute = directoryTable.timeToLiveAttribute;
+async function enableTimeToLive(
+  client: DynamoDBClient,
+  tableName: string,
+  attribute: string,
+): Promise<boolean> {
   const isOn = async () => {
     const { TimeToLiveDescription: ttl } = await client.send(
       new DescribeTimeToLiveCommand({ TableName: tableName }),

@@ -10,6 +10,8 @@ export const RUNTIME_FILE = '.local/runtime.json';
 export interface RuntimeFile {
   readonly dynamoEndpoint: string;
   readonly tableName: string;
+  /** The evidence table; absent in a file written before the ledger had a table of its own. */
+  readonly evidenceTableName?: string;
   /** e.g. http://localhost:8080 */
   readonly url: string;
 }
@@ -18,7 +20,7 @@ export interface RuntimeFile {
  * Writes the runtime file.
  *
  * @example
- * await writeRuntimeFile({ dynamoEndpoint: dynamo.endpoint, tableName: 'scim-directory', url: runtime.url });
+ * await writeRuntimeFile({ dynamoEndpoint: dynamo.endpoint, tableName: 'scim-directory', evidenceTableName: 'scim-directory-evidence', url: runtime.url });
  */
 export async function writeRuntimeFile(info: RuntimeFile, file = RUNTIME_FILE): Promise<void> {
   await writeFile(file, `${JSON.stringify(info, null, 2)}\n`, { mode: 0o600 });

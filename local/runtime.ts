@@ -30,7 +30,7 @@ import {
   type LocalConnectorsOptions,
   startLocalConnectors,
 } from './connectors.ts';
-import { ensureTable } from './create-table.ts';
+import { ensureTables, localEvidenceTableName } from './create-table.ts';
 import { dynamoClientFor } from './dynamodb-local.ts';
 import { answerOutagesWith503, type DynamoDbLocalHealth } from './dynamodb-outage.ts';
 import { LocalEventBus } from './event-bus.ts';
@@ -43,6 +43,8 @@ export interface LocalRuntimeOptions {
   /** DynamoDB Local's endpoint. */
   readonly dynamoEndpoint: string;
   readonly tableName: string;
+  /** The evidence table (revocation ledger). @default `{tableName}-evidence` */
+  readonly evidenceTableName?: string;
   /** HTTP port; 0 picks a free one. */
   readonly port: number;
   readonly directoryId?: string;
@@ -105,7 +107,9 @@ type Handler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGat
 /** Starts the SCIM API on the given DynamoDB Local: table created from the shared definition, directory and token registered. */
 export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<LocalRuntime> {
   // The functions read their configuration at module scope, as they do in Lambda.
+  const evidenceTableName = options.evidenceTableName ?? localEvidenceTableName(options.tableName);
   process.env[ENV.tableName] = options.tableName;
+  process.env[ENV.evidenceTableName] = evidenceTableName;
   process.env[ENV.dynamoEndpoint] = options.dynamoEndpoint;
   // Group deletes too large for a request go to the sweeper running in this process.
   process.env[ENV.groupDeletionQueueUrl] = IN_PROCESS_QUEUE_URL;
@@ -118,13 +122,17 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   const health = options.dynamoHealth;
   const paused = health ? () => !health.available() : undefined;
 
-  const table = await ensureTable(dynamoClientFor(options.dynamoEndpoint), options.tableName);
+  const { directory: table } = await ensureTables(
+    dynamoClientFor(options.dynamoEndpoint),
+    options.tableName,
+    evidenceTableName,
+  );
   const directoryId = options.directoryId ?? 'default';
   const client = documentClient({ endpoint: options.dynamoEndpoint });
   const tokens = new DynamoTokenStore(client, options.tableName);
   const directories = new DynamoDirectoryStore(client, options.tableName);
   const bus = new LocalEventBus((error) => console.error('Local event subscriber failed:', error));
-  const ledger = new DynamoRevocationLedger(client, options.tableName);
+  const ledger = new DynamoRevocationLedger(client, evidenceTableName);
   const evidence = new EvidenceService(ledger);
   // Connectors subscribe before the stream is read, so that they see the first event too.
   const connectors =

@@ -6,6 +6,7 @@
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 import { eventPatterns } from '../shared/events/patterns.ts';
+import { localEvidenceTableName } from './create-table.ts';
 import { superviseDynamoDbLocal } from './dynamodb-supervisor.ts';
 import { formatDeadLetterLine, formatEventLine, formatOutcomeLine } from './event-console.ts';
 import { devToken, startLocalRuntime } from './runtime.ts';
@@ -15,6 +16,7 @@ import { STREAM_CHECKPOINT_FILE } from './stream-checkpoint-file.ts';
 
 const port = Number(process.env.PORT ?? 8080);
 const tableName = 'scim-directory';
+const evidenceTableName = localEvidenceTableName(tableName);
 // Restarted when its JVM dies; after too many deaths `npm start` stops, saying why.
 const dynamo = await superviseDynamoDbLocal({
   dataDir: '.local/dynamodb',
@@ -48,6 +50,7 @@ try {
   runtime = await startLocalRuntime({
     dynamoEndpoint: dynamo.endpoint,
     tableName,
+    evidenceTableName,
     port,
     token: await devToken('.local/dev-token', process.env.SCIM_DEV_TOKEN),
     adminToken: await devToken('.local/admin-token', process.env.SCIM_ADMIN_TOKEN),
@@ -67,7 +70,7 @@ try {
 
 if (runtime) {
   // `npm run admin` finds this DynamoDB Local through the file, with no flags.
-  await writeRuntimeFile({ dynamoEndpoint: dynamo.endpoint, tableName, url: runtime.url });
+  await writeRuntimeFile({ dynamoEndpoint: dynamo.endpoint, tableName, evidenceTableName, url: runtime.url });
   // Every event on the local bus, by the same catch-all pattern the archive uses in AWS.
   runtime.events.subscribe(eventPatterns.all, (event) => console.log(formatEventLine(event)));
   console.log(`

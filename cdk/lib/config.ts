@@ -5,6 +5,8 @@ import { connectorRegistry } from '../../functions/connectors/registry.ts';
 import { connectorConfigIssues, connectorConfigSchema } from '../../shared/connectors/config.ts';
 import type { RegisteredConnector } from '../../shared/connectors/registry.ts';
 import { DIRECTORY_ID } from '../../shared/contracts/routes.ts';
+import { CONNECTOR_RESERVED_CONCURRENCY } from './constructs/app-connector.ts';
+import { relaySettings } from './constructs/event-relay.ts';
 
 export type { ConnectorConfig } from '../../shared/connectors/config.ts';
 
@@ -95,6 +97,25 @@ const configShape = z
           'each directory id may appear once',
         ),
     ).default([]),
+    /**
+     * Concurrency reserved for each connector function, and the batches its queue runs at once:
+     * a busy account cannot starve deprovisioning, a runaway connector cannot take more. 0
+     * reserves nothing (for an account whose concurrency limit is too low to set any aside).
+     */
+    connectorReservedConcurrency: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .max(1000)
+      .refine((n) => n !== 1, 'must be 0 (none) or at least 2: an SQS event source runs 2 batches at once')
+      .default(CONNECTOR_RESERVED_CONCURRENCY),
+    /** Concurrency reserved for the stream relay (at least the stream's shard count); 0 reserves nothing. */
+    relayReservedConcurrency: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .max(1000)
+      .default(relaySettings.reservedConcurrency),
     /** Stage-wide steady-state limit in requests per second (each directory also has its own). */
     throttleRateLimit: z.coerce.number().positive().max(10_000).default(100),
     /** Stage-wide burst: requests API Gateway accepts at once above the rate. */

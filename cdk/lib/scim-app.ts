@@ -29,7 +29,7 @@ export function buildScimApp(
   const prefix = `scim-${config.stage}`;
 
   const stateful = new StatefulStack(app, `${prefix}-stateful`, {
-    description: `SCIM connector (${config.stage}): directory table, lifecycle bus`,
+    description: `SCIM connector (${config.stage}): directory and evidence tables, lifecycle bus`,
     manageApiGatewayAccount: config.manageApiGatewayAccount,
     tableEncryption: config.tableEncryption,
     directories: config.directories,
@@ -39,6 +39,7 @@ export function buildScimApp(
     description: `SCIM connector (${config.stage}): SCIM functions and API`,
     stage: config.stage,
     table: stateful.table,
+    evidenceTable: stateful.evidenceTable,
     bus: stateful.bus,
     relayFailures: stateful.relayFailures,
     ...serviceOptionsOf(config),
@@ -62,7 +63,7 @@ export function buildScimApp(
  */
 export function serviceOptionsOf(
   config: AppConfig,
-): Omit<ServiceResourcesProps, 'stage' | 'table' | 'bus' | 'relayFailures'> {
+): Omit<ServiceResourcesProps, 'stage' | 'table' | 'evidenceTable' | 'bus' | 'relayFailures'> {
   return {
     connectors: config.connectors,
     logRetention: config.logRetentionDays,
@@ -74,5 +75,7 @@ export function serviceOptionsOf(
     webAcl: config.webAcl ? { ratePerIpPer5Minutes: config.webAclRatePerIpPer5Minutes } : undefined,
     alarmEmail: config.alarmEmail,
     alarmTopicArn: config.alarmTopicArn,
+    connectorReservedConcurrency: config.connectorReservedConcurrency,
+    relayReservedConcurrency: config.relayReservedConcurrency,
   };
 }

@@ -24,7 +24,7 @@ export type ScimConnectorProps = AppConfigInput;
 
 /**
  * The whole connector in one construct, for a team that embeds it in its own CDK app and stack:
- * directory table, lifecycle bus with archive, relay failure queue, SCIM functions and API,
+ * directory and evidence tables, lifecycle bus with archive, relay failure queue, SCIM functions and API,
  * stream relay, alarms and dashboard, the group sweeper, the configured application connectors
  * and the evidence recorder and API. The ready-made app (`cdk/bin/app.ts`) builds the same
  * resources split over a stateful and a service stack.
@@ -39,6 +39,8 @@ export type ScimConnectorProps = AppConfigInput;
  */
 export class ScimConnector extends Construct {
   readonly table: ITable;
+  /** The revocation ledger, apart from the directory. */
+  readonly evidenceTable: ITable;
   readonly bus: IEventBus;
   readonly relayFailures: IQueue;
   readonly functions: Readonly<Record<ScimFunctionName, ServiceFunction>>;
@@ -61,6 +63,7 @@ export class ScimConnector extends Construct {
       logRetention: config.logRetentionDays,
     });
     this.table = stateful.table;
+    this.evidenceTable = stateful.evidenceTable;
     this.bus = stateful.bus;
     this.relayFailures = stateful.relayFailures;
     const service = addServiceResources(this, {

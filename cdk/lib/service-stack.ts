@@ -23,6 +23,8 @@ import { ServiceFunction } from './constructs/service-function.ts';
 export interface ServiceResourcesProps {
   readonly stage: string;
   readonly table: ITable;
+  /** The revocation ledger: the only table connectors and the evidence recorder may write. */
+  readonly evidenceTable: ITable;
   readonly logRetention: RetentionDays;
   readonly bus: IEventBus;
   readonly relayFailures: IQueue;
@@ -37,6 +39,10 @@ export interface ServiceResourcesProps {
   readonly alarmTopicArn?: string;
   /** The applications to deprovision (validated by the stack configuration). @default none */
   readonly connectors?: readonly ConnectorConfig[];
+  /** Concurrency reserved for each connector function (0: none). @default CONNECTOR_RESERVED_CONCURRENCY */
+  readonly connectorReservedConcurrency?: number;
+  /** Concurrency reserved for the stream relay (0: none). @default relaySettings.reservedConcurrency */
+  readonly relayReservedConcurrency?: number;
   /** Where connector ids are looked up. @default the shipped connectors */
   readonly registry?: readonly RegisteredConnector[];
 }
@@ -87,7 +93,7 @@ const capitalise = (name: string) => name.charAt(0).toUpperCase() + name.slice(1
  * `scope`, so {@link ServiceStack} and `ScimConnector` build the same resources under the same ids.
  *
  * @example
- * const { api } = addServiceResources(this, { stage, table, bus, relayFailures, logRetention });
+ * const { api } = addServiceResources(this, { stage, table, evidenceTable, bus, relayFailures, logRetention });
  */
 export function addServiceResources(scope: Construct, props: ServiceResourcesProps): ServiceResources {
   const { stage, table, logRetention } = props;
@@ -121,7 +127,7 @@ export function addServiceResources(scope: Construct, props: ServiceResourcesPro
   });
 
   if (props.webAcl) {
-    new ScimWebAcl(scope, 'WebAcl', { api: api.api, ...props.webAcl });
+    new ScimWebAcl(scope, 'WebAcl', { api: api.api, ...props.webAcl, logRetention });
   } else {
     Validations.of(api.api).acknowledge({
       id: 'AwsSolutions-APIG3',
@@ -136,6 +142,9 @@ export function addServiceResources(scope: Construct, props: ServiceResourcesPro
     bus: props.bus,
     onFailure: props.relayFailures,
     logRetention,
+    ...(props.relayReservedConcurrency !== undefined
+      ? { reservedConcurrency: props.relayReservedConcurrency }
+      : {}),
   });
 
   const metricsNamespace = `ScimConnector/${stage}`;
@@ -151,14 +160,19 @@ export function addServiceResources(scope: Construct, props: ServiceResourcesPro
       settings: entry.settings,
       bus: props.bus,
       table,
+      evidenceTable: props.evidenceTable,
       logRetention,
       metricsNamespace,
       alarmAction: action,
+      ...(props.connectorReservedConcurrency !== undefined
+        ? { reservedConcurrency: props.connectorReservedConcurrency }
+        : {}),
     });
   }
   const evidence = new Evidence(scope, 'Evidence', {
     bus: props.bus,
     table,
+    evidenceTable: props.evidenceTable,
     api: api.api,
     plans: (props.connectors ?? []).map((entry) => planOf(findConnector(registry, entry.id), entry)),
     logRetention,

@@ -7,6 +7,7 @@ import type { Construct } from 'constructs';
 import { ApiGatewayAccount } from './constructs/api-gateway-account.ts';
 import { type BootstrapDirectory, DirectoryBootstrap } from './constructs/directory-bootstrap.ts';
 import { DirectoryTable, type TableKey } from './constructs/directory-table.ts';
+import { EvidenceTable } from './constructs/evidence-table.ts';
 import { LifecycleBus } from './constructs/lifecycle-bus.ts';
 
 export interface StatefulResourcesProps {
@@ -22,6 +23,8 @@ export interface StatefulResourcesProps {
 
 export interface StatefulResources {
   readonly table: ITable;
+  /** The revocation ledger, apart from the directory (connectors may write here and only here). */
+  readonly evidenceTable: ITable;
   /** The lifecycle event bus connectors subscribe to (with its archive). */
   readonly bus: IEventBus;
   /** The stream relay's on-failure destination. */
@@ -34,10 +37,15 @@ export interface StatefulResources {
  * resources under the same construct ids.
  *
  * @example
- * const { table, bus, relayFailures } = addStatefulResources(this, { manageApiGatewayAccount: true });
+ * const { table, evidenceTable, bus, relayFailures } = addStatefulResources(this, { manageApiGatewayAccount: true });
  */
 export function addStatefulResources(scope: Construct, props: StatefulResourcesProps): StatefulResources {
-  const { table } = new DirectoryTable(scope, 'Directory', { encryption: props.tableEncryption });
+  const directory = new DirectoryTable(scope, 'Directory', { encryption: props.tableEncryption });
+  const { table } = directory;
+  const { table: evidenceTable } = new EvidenceTable(scope, 'EvidenceTable', {
+    encryption: props.tableEncryption,
+    ...(directory.key ? { key: directory.key } : {}),
+  });
   const { bus, relayFailures } = new LifecycleBus(scope, 'Lifecycle');
   if (props.manageApiGatewayAccount) new ApiGatewayAccount(scope, 'ApiGatewayAccount');
   new DirectoryBootstrap(scope, 'Directories', {
@@ -45,18 +53,19 @@ export function addStatefulResources(scope: Construct, props: StatefulResourcesP
     directories: props.directories ?? [],
     logRetention: props.logRetention,
   });
-  return { table, bus, relayFailures };
+  return { table, evidenceTable, bus, relayFailures };
 }
 
 export interface StatefulStackProps extends StackProps, StatefulResourcesProps {}
 
 /**
- * What outlives a deployment: the directory table, the event bus with its archive and the
+ * What outlives a deployment: the directory and evidence tables, the event bus with its archive and the
  * relay's failure queue (and, later, the connector queues). Kept apart from the service stack so
  * that replacing functions or the API can never touch data.
  */
 export class StatefulStack extends Stack implements StatefulResources {
   readonly table: ITable;
+  readonly evidenceTable: ITable;
   readonly bus: IEventBus;
   readonly relayFailures: IQueue;
 
@@ -64,6 +73,7 @@ export class StatefulStack extends Stack implements StatefulResources {
     super(scope, id, props);
     const built = addStatefulResources(this, props);
     this.table = built.table;
+    this.evidenceTable = built.evidenceTable;
     this.bus = built.bus;
     this.relayFailures = built.relayFailures;
     new CfnOutput(this, 'EventBusName', {
@@ -75,6 +85,11 @@ export class StatefulStack extends Stack implements StatefulResources {
       value: this.table.tableName,
       description:
         'The directory table; `npm run admin -- <command> --table <this>` manages its directories and tokens',
+    });
+    new CfnOutput(this, 'EvidenceTableName', {
+      value: this.evidenceTable.tableName,
+      description:
+        'The evidence table (revocation ledger); `npm run admin -- evidence… --evidence-table <this>` reads it',
     });
   }
 }

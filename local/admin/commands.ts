@@ -44,9 +44,13 @@ export const ADMIN_USAGE = `usage: npm run admin -- <command> [options]
   confirm <userId|userName> <connector> [--by <name>] [--closes login,sessions,apiTokens,seat]
                                         records that an operator did a manual task (who, when, and
                                         what they say it closed: nothing claimed without --closes)
+  evidence-migrate [--directory <id>]   copies the ledger of a deployment made before the evidence
+                                        table existed from the directory table into it (every
+                                        directory by default; safe to repeat)
 
 target (default: the running npm start):
   --endpoint <url>    DynamoDB Local    --table <name>    the table (a deployed one: AWS credentials)
+  --evidence-table <name>               the EvidenceTableName stack output (evidence commands)
   --base-url <url>    the API URL or the ScimBaseUrl stack output, for the printed values`;
 
 /** Entra's fixed audience for custom (non-gallery) apps' provisioning tokens (see IDP facts). */
@@ -54,6 +58,7 @@ export const ENTRA_SCIM_AUDIENCE = '8adf8e6e-67b2-4cf2-a259-e3dc5476c621';
 
 const options = {
   table: { type: 'string' },
+  'evidence-table': { type: 'string' },
   endpoint: { type: 'string' },
   'base-url': { type: 'string' },
   'runtime-file': { type: 'string' },
@@ -101,6 +106,7 @@ export async function runAdmin(argv: readonly string[], print: (line: string) =>
     }
     target = await resolveTarget({
       table: values.table,
+      evidenceTable: values['evidence-table'],
       endpoint: values.endpoint,
       baseUrl: values['base-url'],
       runtimeFile: values['runtime-file'],

@@ -3,6 +3,7 @@
  * `--fail-on-incomplete` for scheduled checks) and an operator's confirmation of a manual task.
  */
 import { userInfo } from 'node:os';
+import { DynamoDirectoryStore } from '../../shared/adapters/dynamodb/directory-store.ts';
 import { DynamoRevocationLedger } from '../../shared/adapters/dynamodb/revocation-ledger.ts';
 import { ACCESS_PATHS, type AccessPath } from '../../shared/connectors/connector.ts';
 import { ConfirmationRefused, EvidenceService } from '../../shared/connectors/evidence.ts';
@@ -15,6 +16,7 @@ import {
 } from '../../shared/connectors/evidence-format.ts';
 import { DIRECTORY_ID } from '../../shared/contracts/routes.ts';
 import type { Command, CommandInput } from './commands.ts';
+import { migrateEvidence } from './migrate-evidence.ts';
 import { AdminUsageError, NotFound } from './target.ts';
 
 /** The evidence commands' directory: `--directory`, else `default` (the one `npm start` serves). */
@@ -31,8 +33,17 @@ function formatFlag({ flags }: CommandInput): EvidenceFormat {
   return format;
 }
 
-const evidenceOf = ({ target }: CommandInput) =>
-  new EvidenceService(new DynamoRevocationLedger(target.client, target.tableName));
+/** The evidence table, or a usage error saying which stack output names it. */
+function evidenceTableOf({ target }: CommandInput): string {
+  if (!target.evidenceTableName)
+    throw new AdminUsageError(
+      'The evidence is in its own table: add --evidence-table <the EvidenceTableName stack output>.',
+    );
+  return target.evidenceTableName;
+}
+
+const evidenceOf = (input: CommandInput) =>
+  new EvidenceService(new DynamoRevocationLedger(input.target.client, evidenceTableOf(input)));
 
 /** The one leaver a user id or userName names, or a usage error saying why not. */
 async function oneLeaver(
@@ -62,6 +73,26 @@ function closesFlag({ flags }: CommandInput): AccessPath[] {
 }
 
 export const evidenceCommands: Readonly<Record<string, Command>> = {
+  'evidence-migrate': async (input) => {
+    const evidenceTableName = evidenceTableOf(input);
+    const only = input.flags.directory;
+    if (only !== undefined && !DIRECTORY_ID.test(only))
+      throw new AdminUsageError('--directory: 1 to 64 letters, digits, "-" or "_".');
+    const directoryIds = only
+      ? [only]
+      : (await new DynamoDirectoryStore(input.target.client, input.target.tableName).list()).map((d) => d.id);
+    const { copied, present } = await migrateEvidence({
+      client: input.target.client,
+      directoryTableName: input.target.tableName,
+      evidenceTableName,
+      directoryIds,
+    });
+    input.print(
+      `Copied ${copied} ledger items of ${directoryIds.length} directories into ${evidenceTableName}` +
+        ` (${present} were there already).`,
+    );
+    return 0;
+  },
   evidence: async (input) => {
     const directoryId = evidenceDirectory(input);
     const format = formatFlag(input);

@@ -1,5 +1,6 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from '../../shared/adapters/dynamodb/client.ts';
+import { localEvidenceTableName } from '../create-table.ts';
 import { localClientConfig } from '../dynamodb-local.ts';
 import { readRuntimeFile } from '../runtime-file.ts';
 
@@ -7,6 +8,11 @@ import { readRuntimeFile } from '../runtime-file.ts';
 export interface AdminTarget {
   readonly client: DynamoDBDocumentClient;
   readonly tableName: string;
+  /**
+   * The evidence table (revocation ledger); undefined for a deployed table named without
+   * `--evidence-table`, where the evidence commands say what to pass.
+   */
+  readonly evidenceTableName?: string;
   /** The API's URL up to the stage (`https://…/prod`), or a template with `{directoryId}`; undefined when unknown. */
   readonly apiUrl?: string;
   /** Where it points, for the user: "DynamoDB Local at …" or "table … in your AWS account". */
@@ -15,6 +21,8 @@ export interface AdminTarget {
 
 export interface TargetFlags {
   readonly table?: string;
+  /** The deployed evidence table (the stack output EvidenceTableName). */
+  readonly evidenceTable?: string;
   readonly endpoint?: string;
   readonly baseUrl?: string;
   /** Where `npm start` writes its runtime file (tests point it elsewhere). */
@@ -34,6 +42,7 @@ export async function resolveTarget(flags: TargetFlags): Promise<AdminTarget> {
     return {
       client: documentClient(localClientConfig(flags.endpoint)),
       tableName,
+      evidenceTableName: flags.evidenceTable ?? localEvidenceTableName(tableName),
       ...(flags.baseUrl ? { apiUrl: flags.baseUrl } : {}),
       description: `table ${tableName} on DynamoDB Local at ${flags.endpoint}`,
     };
@@ -42,6 +51,7 @@ export async function resolveTarget(flags: TargetFlags): Promise<AdminTarget> {
     return {
       client: documentClient(),
       tableName: flags.table,
+      ...(flags.evidenceTable ? { evidenceTableName: flags.evidenceTable } : {}),
       ...(flags.baseUrl ? { apiUrl: flags.baseUrl } : {}),
       description: `table ${flags.table} in your AWS account (${process.env.AWS_REGION ?? 'default region'})`,
     };
@@ -55,6 +65,7 @@ export async function resolveTarget(flags: TargetFlags): Promise<AdminTarget> {
   return {
     client: documentClient(localClientConfig(local.dynamoEndpoint)),
     tableName: local.tableName,
+    evidenceTableName: local.evidenceTableName ?? localEvidenceTableName(local.tableName),
     apiUrl: flags.baseUrl ?? local.url,
     description: `the running npm start (DynamoDB Local at ${local.dynamoEndpoint})`,
   };

@@ -4,6 +4,8 @@
  */
 export const ENV = {
   tableName: 'DIRECTORY_TABLE_NAME',
+  /** The evidence table (the revocation ledger): connectors, the evidence recorder and API. */
+  evidenceTableName: 'EVIDENCE_TABLE_NAME',
   /** Optional: a DynamoDB endpoint override (DynamoDB Local). */
   dynamoEndpoint: 'DYNAMODB_ENDPOINT',
   /** The custom EventBridge bus the stream relay publishes lifecycle events to. */

@@ -6,6 +6,12 @@
  */
 import { BULK_LIMITS } from '../scim/bulk/limits.ts';
 
+/**
+ * What a client throttled by the stage is told to wait: the stage limit is a token bucket refilled
+ * every second, so one second is when the next request can be accepted.
+ */
+export const GATEWAY_RETRY_AFTER_SECONDS = 1;
+
 export const SCIM_ERROR_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:Error';
 
 export interface GatewayError {
@@ -22,7 +28,12 @@ export const gatewayErrors = {
     detail: 'Authentication failed: send the bearer token issued for this directory.',
     headers: { 'WWW-Authenticate': 'Bearer realm="scim"' },
   },
-  throttled: { status: 429, detail: 'Too many requests: retry later.' },
+  throttled: {
+    status: 429,
+    detail: `Too many requests: retry after ${GATEWAY_RETRY_AFTER_SECONDS} second.`,
+    // As the functions' own per-directory 429 does (RFC 9110 §10.2.3): IdPs back off by it.
+    headers: { 'Retry-After': String(GATEWAY_RETRY_AFTER_SECONDS) },
+  },
   // API Gateway answers an unknown path, or a method a path does not have, with 403 "Missing
   // Authentication Token": a SCIM client gets the 404 of an endpoint that does not exist.
   unknownEndpoint: { status: 404, detail: 'No such SCIM endpoint.' },

@@ -6,6 +6,23 @@ import { createHash } from 'node:crypto';
  */
 const pk = (directoryId: string) => `DIR#${directoryId}`;
 const DIRECTORIES = 'DIRECTORIES';
+const RATE_PARTITION_PREFIX = 'RATE#';
+
+/**
+ * What authenticating a request writes, and nothing more: a token's last use (in the directory's
+ * partition) and the directory's rate window (in its own partition). The `authenticate` table
+ * access (cdk/lib/constructs/bind-table.ts) allows UpdateItem only on these partitions and
+ * attributes, so a function that only authenticates cannot touch `revokedAt` or a token's
+ * `expiresAt` (un-revoking or extending a token). The adapters write exactly these names.
+ */
+export const authenticationWrites = {
+  tokenLastUse: { partitionPrefix: 'DIR#', attributes: ['lastUsedAt'], returnValues: ['NONE'] },
+  rateWindow: {
+    partitionPrefix: RATE_PARTITION_PREFIX,
+    attributes: ['requests', 'expiresAt'],
+    returnValues: ['NONE', 'UPDATED_NEW'],
+  },
+} as const;
 
 /** DynamoDB's limits on a key's parts, in UTF-8 bytes. */
 export const MAX_PARTITION_KEY_BYTES = 2048;
@@ -81,9 +98,13 @@ export const keys = {
     pk: pk(directoryId),
     sk: `COUNT#${resourceType}#${shard}`,
   }),
-  /** Requests of a directory in one second (per-directory throttling), removed by TTL. */
+  /**
+   * Requests of a directory in one second (per-directory throttling), removed by TTL. In a
+   * partition of its own (`RATE#{dir}`, not `DIR#{dir}`), so that an IAM `dynamodb:LeadingKeys`
+   * condition can let a function count requests without letting it update a token.
+   */
   rateWindow: (directoryId: string, epochSecond: number) => ({
-    pk: pk(directoryId),
+    pk: `${RATE_PARTITION_PREFIX}${directoryId}`,
     sk: `RATE#${epochSecond}`,
   }),
   group: (directoryId: string, id: string) => ({ pk: pk(directoryId), sk: `GROUP#${id}` }),
@@ -174,7 +195,7 @@ const BOOKMARK_DIGITS = 12;
 export const COUNTER_SHARDS = 8;
 
 /**
- * Keys of the revocation ledger (layout in ./table.ts). Everything the ledger holds about one user
+ * Keys of the revocation ledger, in the evidence table (layout in ./table.ts, `evidenceTable`). Everything the ledger holds about one user
  * shares the prefix `LEDGER#{userId}#`, so "show me this leaver" is one Query; the leavers of a
  * period are one range Query of `LEAVERS#{time}#…`.
  */
@@ -211,6 +232,11 @@ export const ledgerKeys = {
     pk: pk(directoryId),
     sk: `LEAVERS#${at}#${keyValue(userId)}`,
   }),
+  /**
+   * The sort-key prefixes of every ledger item: what moved from the directory table to the
+   * evidence table (`npm run admin -- evidence-migrate`, docs/deploy.md).
+   */
+  itemPrefixes: ['LEDGER#', 'LEAVERS#', 'LEAVERNAME#'],
   /** Leavers by userName (case-insensitive): a deleted user's userName claim is gone, this one stays. */
   leaverNamePrefix: (userName: string) => `LEAVERNAME#${keyValue(userName.toLowerCase())}#`,
   leaverByName: (directoryId: string, userName: string, userId: string) => ({

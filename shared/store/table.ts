@@ -24,18 +24,9 @@
  * | DIR#{dir}   | MEMBERSHIP#{key(group)}#{version}#{added/removed}#{part} | one part of a membership change, for the stream (TTL 7 days) |
  * | DIR#{dir}   | TOMBSTONE#GROUP#{id}                 | a deleted group: what, when, by whom         |
  * | DIR#{dir}   | PAGE#{query}#{pad12(generation)}#{pad12(startIndex)} | paging bookmark, valid in its generation (transient, TTL) |
- * | DIR#{dir}   | RATE#{epochSecond}                   | request count of one second (transient, TTL) |
- * | DIR#{dir}   | LEDGER#{user}#APP#{connector}        | revocation ledger: one application's current state for the user |
- * | DIR#{dir}   | LEDGER#{user}#HIST#{connector}#{seq}#{eventId}#{attempt}#{kind} | ledger history entry (append-only) |
- * | DIR#{dir}   | LEDGER#{user}#LEAVER                 | the leaver: deactivated/deleted/reactivated times |
- * | DIR#{dir}   | LEAVERS#{iso time}#{user}            | leavers by time (period reports)              |
- * | DIR#{dir}   | LEAVERNAME#{key(lower(userName))}#{user} | leavers by userName (kept after a delete)  |
+ * | RATE#{dir}  | RATE#{epochSecond}                   | request count of one second (transient, TTL); a partition apart from tokens |
  *
- * The revocation ledger (shared/adapters/dynamodb/revocation-ledger.ts) is written by the connector
- * runtime (application states and history) and by the evidence recorder (leavers, and the
- * applications expected to act for each). History items are only ever created with
- * `attribute_not_exists`; states and leaver records only replaced with a condition on the
- * `version` that was read. Nothing of the ledger expires.
+ * The revocation ledger is not here: it has a table of its own ({@link evidenceTable}).
  *
  * Index entries live in the base table and are written in the same transaction as the user or
  * group, so look-ups are strongly consistent and need no GSI. The two membership items, the
@@ -50,5 +41,41 @@ export const directoryTable = {
   stream: 'NEW_AND_OLD_IMAGES',
   billingMode: 'PAY_PER_REQUEST',
 } as const;
+
+/**
+ * The one definition of the evidence table: the revocation ledger, apart from the directory so
+ * that the functions that write it (connectors, which hold vendor credentials, and the evidence
+ * recorder) have no write permission on the directory at all, and so cannot mint a token,
+ * change a user or overwrite anything but evidence. Same key names as the directory table:
+ *
+ * | pk          | sk                                   | what                                         |
+ * |-------------|--------------------------------------|----------------------------------------------|
+ * | DIR#{dir}   | LEDGER#{user}#APP#{connector}        | revocation ledger: one application's current state for the user |
+ * | DIR#{dir}   | LEDGER#{user}#HIST#{connector}#{seq}#{eventId}#{attempt}#{kind} | ledger history entry (append-only) |
+ * | DIR#{dir}   | LEDGER#{user}#LEAVER                 | the leaver: deactivated/deleted/reactivated times |
+ * | DIR#{dir}   | LEAVERS#{iso time}#{user}            | leavers by time (period reports)              |
+ * | DIR#{dir}   | LEAVERNAME#{key(lower(userName))}#{user} | leavers by userName (kept after a delete)  |
+ *
+ * The ledger (shared/adapters/dynamodb/revocation-ledger.ts) is written by the connector runtime
+ * (application states and history) and by the evidence recorder (leavers, and the applications
+ * expected to act for each). History items are only ever created with `attribute_not_exists`;
+ * states and leaver records only replaced with a condition on the `version` that was read.
+ * Nothing of the ledger expires, so the table has no TTL; nothing consumes its changes, so it has
+ * no stream.
+ */
+export const evidenceTable = {
+  partitionKey: { name: 'pk', type: 'S' },
+  sortKey: { name: 'sk', type: 'S' },
+  billingMode: 'PAY_PER_REQUEST',
+} as const;
+
+/** What a table definition may say: keys and billing always, a stream and TTL where the table has them. */
+export interface TableDefinition {
+  readonly partitionKey: { readonly name: string; readonly type: 'S' | 'N' | 'B' };
+  readonly sortKey: { readonly name: string; readonly type: 'S' | 'N' | 'B' };
+  readonly billingMode: 'PAY_PER_REQUEST' | 'PROVISIONED';
+  readonly stream?: 'NEW_AND_OLD_IMAGES' | 'NEW_IMAGE' | 'OLD_IMAGE' | 'KEYS_ONLY';
+  readonly timeToLiveAttribute?: string;
+}
 
 export type DirectoryTableDefinition = typeof directoryTable;

@@ -24,6 +24,8 @@ let stateful: Template;
 let functionId: (name: string) => string;
 /** Every statement of the policies attached to a function's role. */
 let statementsOf: (functionLogicalId: string) => Statement[];
+/** Which table a statement's resource is (`directory`, `evidence`), or what else it is. */
+let tableOf: (resource: unknown) => string;
 
 beforeAll(() => {
   const app = buildTestApp({ context: { alarmEmail: 'oncall@example.com', connectors: CONNECTORS_CONTEXT } });
@@ -36,6 +38,24 @@ beforeAll(() => {
     const [id] = Object.keys(found);
     if (!id) throw new Error(`no function ${name}`);
     return id;
+  };
+  const tableIds = (withStream: boolean) =>
+    Object.keys(
+      stateful.findResources('AWS::DynamoDB::Table', {
+        Properties: { StreamSpecification: withStream ? Match.anyValue() : Match.absent() },
+      }),
+    );
+  const [directoryTableId] = tableIds(true);
+  const [evidenceTableId] = tableIds(false);
+  tableOf = (resource) => {
+    const output = (resource as { 'Fn::GetStackOutput'?: { OutputName: string } })['Fn::GetStackOutput'];
+    const value = output
+      ? (stateful.toJSON().Outputs as Record<string, { Value: unknown }>)[output.OutputName]?.Value
+      : resource;
+    const id = (value as { 'Fn::GetAtt'?: [string, string] })['Fn::GetAtt']?.[0];
+    if (id && id === directoryTableId) return 'directory';
+    if (id && id === evidenceTableId) return 'evidence';
+    return JSON.stringify(resource);
   };
   statementsOf = (id) => {
     const role = (service.toJSON().Resources[id].Properties.Role as { 'Fn::GetAtt': [string] })[
@@ -115,6 +135,44 @@ describe('AppConnector', () => {
     });
   });
 
+  it('reserves each connector function the concurrency its queue may use, no more and no less', () => {
+    for (const name of ['connector-github', 'connector-manual-legacy-erp']) {
+      const id = functionId(name);
+      // Reserved: a busy account cannot starve deprovisioning, a runaway connector cannot take more.
+      expect(service.toJSON().Resources[id].Properties.ReservedConcurrentExecutions).toBe(2);
+      service.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+        FunctionName: { Ref: id },
+        ScalingConfig: { MaximumConcurrency: 2 },
+      });
+    }
+    const app = buildTestApp({
+      context: {
+        connectors: CONNECTORS_CONTEXT,
+        connectorReservedConcurrency: '5',
+        relayReservedConcurrency: '0',
+      },
+    });
+    const configured = Template.fromStack(app.service);
+    const github = Object.entries(configured.findResources('AWS::Lambda::Function')).find(
+      ([, fn]) => fn.Properties.Environment.Variables[ENV.serviceName] === 'connector-github',
+    );
+    expect(github?.[1].Properties.ReservedConcurrentExecutions).toBe(5);
+    configured.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: github?.[0] },
+      ScalingConfig: { MaximumConcurrency: 5 },
+    });
+    const relay = Object.values(configured.findResources('AWS::Lambda::Function')).find(
+      (fn) => fn.Properties.Environment.Variables[ENV.serviceName] === 'event-relay',
+    );
+    expect(relay?.Properties.ReservedConcurrentExecutions).toBeUndefined();
+  });
+
+  it('reserves the stream relay its concurrency, so a flood of changes cannot take the account’s', () => {
+    expect(
+      service.toJSON().Resources[functionId('event-relay')].Properties.ReservedConcurrentExecutions,
+    ).toBe(10);
+  });
+
   it('gives a connector without secrets (a manual task) no secret at all', () => {
     const manual =
       service.toJSON().Resources[functionId('connector-manual-legacy-erp')].Properties.Environment.Variables;
@@ -125,7 +183,7 @@ describe('AppConnector', () => {
     );
   });
 
-  it('lets the function read only its own secret, use the ledger without updates or deletes, and send only to its own DLQ', () => {
+  it('lets the function read only its own secret, append to the evidence table, read the directory, and send only to its own DLQ', () => {
     const statements = statementsOf(functionId('connector-github'));
     const secretReads = statements.filter((statement) =>
       actionsOf([statement]).includes('secretsmanager:GetSecretValue'),
@@ -133,16 +191,18 @@ describe('AppConnector', () => {
     expect(secretReads.map((statement) => statement.Resource)).toEqual([
       { Ref: expect.stringMatching(/^Connectorgithub.*Secret/) },
     ]);
-    const tableActions = actionsOf(
-      statements.filter((statement) => actionsOf([statement]).some((a) => a.startsWith('dynamodb:'))),
-    );
-    // BatchGetItem reads the user's groups for scope; no update, delete or transaction.
-    expect(tableActions.sort()).toEqual([
-      'dynamodb:BatchGetItem',
-      'dynamodb:GetItem',
-      'dynamodb:PutItem',
-      'dynamodb:Query',
-    ]);
+    // The connector holds vendor credentials: it can write evidence, and nothing of the directory
+    // (a TOKEN# item, a user, a membership). BatchGetItem reads the user's groups for scope.
+    expect(tableActionsOf(statements)).toEqual({
+      directory: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query'],
+      evidence: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'],
+    });
+    expect(
+      service.toJSON().Resources[functionId('connector-github')].Properties.Environment.Variables,
+    ).toMatchObject({
+      [ENV.tableName]: expect.anything(),
+      [ENV.evidenceTableName]: expect.anything(),
+    });
     const sends = statements.filter((statement) => actionsOf([statement]).includes('sqs:SendMessage'));
     expect(sends.map((statement) => statement.Resource)).toEqual([
       { 'Fn::GetAtt': [expect.stringMatching(/^Connectorgithub.*DeadLetters/), 'Arn'] },
@@ -262,22 +322,34 @@ describe('Evidence', () => {
         scope: { groups: ['Finance'] },
       },
     ]);
-    expect(
-      actionsOf(statementsOf(functionId('evidence-recorder')))
-        .filter((a) => a.startsWith('dynamodb:'))
-        .sort(),
-    ).toEqual(['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query']);
+    expect(tableActionsOf(statementsOf(functionId('evidence-recorder')))).toEqual({
+      directory: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query'],
+      evidence: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'],
+    });
   });
 
-  it('serves the evidence API under AWS_IAM authorisation, read-only on the table', () => {
+  it('serves the evidence API under AWS_IAM authorisation, read-only on the evidence table', () => {
     const methods = service.findResources('AWS::ApiGateway::Method', {
       Properties: { AuthorizationType: 'AWS_IAM', HttpMethod: 'GET' },
     });
     expect(Object.keys(methods)).toHaveLength(2);
-    const tableActions = actionsOf(statementsOf(functionId('evidence-api'))).filter((a) =>
-      a.startsWith('dynamodb:'),
-    );
-    expect(tableActions.some((action) => /Put|Update|Delete|Write/.test(action))).toBe(false);
-    expect(stateful.toJSON().Resources).toBeDefined();
+    const tables = tableActionsOf(statementsOf(functionId('evidence-api')));
+    expect(Object.keys(tables)).toEqual(['evidence']);
+    expect(tables.evidence?.some((action) => /Put|Update|Delete|Write/.test(action))).toBe(false);
   });
 });
+
+/** The DynamoDB actions of a role, by the table they are allowed on. */
+function tableActionsOf(statements: readonly Statement[]): Record<string, string[]> {
+  const byTable: Record<string, string[]> = {};
+  for (const statement of statements) {
+    const actions = actionsOf([statement]).filter((action) => action.startsWith('dynamodb:'));
+    if (actions.length === 0) continue;
+    expect(statement.Effect).toBe('Allow');
+    for (const resource of [statement.Resource].flat()) {
+      const table = tableOf(resource);
+      byTable[table] = [...new Set([...(byTable[table] ?? []), ...actions])].sort();
+    }
+  }
+  return byTable;
+}

@@ -19,9 +19,21 @@ describe('loadConfig', () => {
       tableEncryption: 'aws-managed',
       webAcl: true,
       webAclRatePerIpPer5Minutes: 30_000,
+      connectorReservedConcurrency: 2,
+      relayReservedConcurrency: 10,
       directories: [],
       connectors: [],
     });
+  });
+
+  it('takes reserved concurrency for connectors and the relay, 0 for none, never a single SQS batch', () => {
+    expect(configOf({ connectorReservedConcurrency: '5', relayReservedConcurrency: '0' })).toMatchObject({
+      connectorReservedConcurrency: 5,
+      relayReservedConcurrency: 0,
+    });
+    // SQS event sources run at least two batches at once: one reserved would throttle the second.
+    expect(() => configOf({ connectorReservedConcurrency: '1' })).toThrow(/connectorReservedConcurrency/);
+    expect(() => configOf({ relayReservedConcurrency: '-1' })).toThrow(/relayReservedConcurrency/);
   });
 
   it('reads `-c key=value` strings as numbers and booleans', () => {

@@ -22,7 +22,8 @@ describe('ScimConnector, embedded in a fresh stack', () => {
   it('builds the whole connector in one stack', () => {
     const { stack, scim } = embed({ stage: 'prod', manageApiGatewayAccount: false });
     const template = Template.fromStack(stack);
-    template.resourceCountIs('AWS::DynamoDB::Table', 1);
+    // The directory and the evidence (revocation ledger).
+    template.resourceCountIs('AWS::DynamoDB::Table', 2);
     template.resourceCountIs('AWS::Events::EventBus', 1);
     template.resourceCountIs('AWS::Events::Archive', 1);
     // The relay's failure queue, the evidence recorder's and the group sweeper's queues and their

@@ -123,4 +123,27 @@ describe('lifecycle events infrastructure', () => {
       expect.arrayContaining(['sqs:SendMessage']),
     );
   });
+
+  it('lets no principal but the relay’s role publish the directory’s source on the bus', () => {
+    const relayRole = (service.toJSON().Resources[relayId].Properties.Role as { 'Fn::GetAtt': [string] })[
+      'Fn::GetAtt'
+    ][0];
+    const policies = Object.values(service.findResources('AWS::Events::EventBusPolicy'));
+    expect(policies).toHaveLength(1);
+    const properties = policies[0]?.Properties;
+    // The bus of the stateful stack, by name.
+    expect(JSON.stringify(properties.EventBusName)).toMatch(/LifecycleBus/);
+    expect(properties.Statement).toEqual({
+      Sid: 'OnlyTheRelayPublishesDirectoryEvents',
+      Effect: 'Deny',
+      Principal: { AWS: '*' },
+      Action: 'events:PutEvents',
+      Resource: expect.anything(),
+      Condition: {
+        StringEquals: { 'events:source': EVENT_SOURCE },
+        ArnNotEquals: { 'aws:PrincipalArn': { 'Fn::GetAtt': [relayRole, 'Arn'] } },
+      },
+    });
+    expect(JSON.stringify(properties.Statement.Resource)).toMatch(/LifecycleBus/);
+  });
 });

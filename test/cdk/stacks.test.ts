@@ -1,8 +1,10 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { groupSweeperSettings } from '../../cdk/lib/constructs/group-sweeper.ts';
+import { WAF_RETRY_AFTER_SECONDS } from '../../cdk/lib/constructs/scim-web-acl.ts';
 import { ENV } from '../../shared/contracts/env.ts';
 import { evidenceRoutes } from '../../shared/contracts/evidence-routes.ts';
+import { GATEWAY_RETRY_AFTER_SECONDS } from '../../shared/contracts/gateway-errors.ts';
 import { groupSweeperFunction } from '../../shared/contracts/group-deletion.ts';
 import {
   SCIM_BASE,
@@ -10,7 +12,8 @@ import {
   scimFunctions,
   scimRoutes,
 } from '../../shared/contracts/routes.ts';
-import { directoryTable } from '../../shared/store/table.ts';
+import { keys } from '../../shared/store/keys.ts';
+import { directoryTable, evidenceTable } from '../../shared/store/table.ts';
 import { buildTestApp } from './synth-app.ts';
 
 interface CfnResource {
@@ -30,8 +33,10 @@ const functionNames = Object.keys(scimFunctions) as ScimFunctionName[];
 let stateful: Template;
 let service: Template;
 let retentionDays: number;
-/** Logical id of the table in the stateful stack. */
+/** Logical id of the directory table in the stateful stack. */
 let tableId: string;
+/** Logical id of the evidence table in the stateful stack. */
+let evidenceTableId: string;
 /** Logical id of each function in the service stack. */
 let functionIds: Record<ScimFunctionName, string>;
 
@@ -40,7 +45,12 @@ beforeAll(() => {
   stateful = Template.fromStack(app.stateful);
   service = Template.fromStack(app.service);
   retentionDays = app.config.logRetentionDays;
-  tableId = onlyKey(stateful.findResources('AWS::DynamoDB::Table'));
+  tableId = onlyKey(
+    stateful.findResources('AWS::DynamoDB::Table', { Properties: { StreamSpecification: Match.anyValue() } }),
+  );
+  evidenceTableId = onlyKey(
+    stateful.findResources('AWS::DynamoDB::Table', { Properties: { StreamSpecification: Match.absent() } }),
+  );
   functionIds = Object.fromEntries(functionNames.map((name) => [name, functionIdOf(name)])) as Record<
     ScimFunctionName,
     string
@@ -50,8 +60,7 @@ beforeAll(() => {
 describe('stateful stack: the directory table', () => {
   it('has exactly the keys, stream, TTL and billing of shared/store/table.ts', () => {
     const { partitionKey, sortKey, stream, timeToLiveAttribute, billingMode } = directoryTable;
-    stateful.resourceCountIs('AWS::DynamoDB::Table', 1);
-    stateful.hasResourceProperties('AWS::DynamoDB::Table', {
+    expect(resource(stateful, tableId).Properties).toMatchObject({
       KeySchema: [
         { AttributeName: partitionKey.name, KeyType: 'HASH' },
         { AttributeName: sortKey.name, KeyType: 'RANGE' },
@@ -63,23 +72,52 @@ describe('stateful stack: the directory table', () => {
       StreamSpecification: { StreamViewType: stream },
       TimeToLiveSpecification: { AttributeName: timeToLiveAttribute, Enabled: true },
       BillingMode: billingMode,
-      // The definition declares no secondary index: index entries live in the base table.
-      GlobalSecondaryIndexes: Match.absent(),
-      LocalSecondaryIndexes: Match.absent(),
     });
+    // The definition declares no secondary index: index entries live in the base table.
+    expect(resource(stateful, tableId).Properties.GlobalSecondaryIndexes).toBeUndefined();
+    expect(resource(stateful, tableId).Properties.LocalSecondaryIndexes).toBeUndefined();
   });
 
   it('is protected: PITR, deletion protection, AWS-managed encryption, retained', () => {
-    stateful.hasResource('AWS::DynamoDB::Table', {
-      DeletionPolicy: 'Retain',
-      UpdateReplacePolicy: 'Retain',
-      Properties: Match.objectLike({
-        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
-        DeletionProtectionEnabled: true,
-        // SSEEnabled without a key id is the AWS-managed key (aws/dynamodb).
-        SSESpecification: { SSEEnabled: true },
-      }),
+    for (const id of [tableId, evidenceTableId])
+      expect(resource(stateful, id)).toMatchObject({
+        DeletionPolicy: 'Retain',
+        UpdateReplacePolicy: 'Retain',
+        Properties: {
+          PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+          DeletionProtectionEnabled: true,
+          // SSEEnabled without a key id is the AWS-managed key (aws/dynamodb).
+          SSESpecification: { SSEEnabled: true },
+        },
+      });
+  });
+});
+
+describe('stateful stack: the evidence table', () => {
+  it('is a second table with the keys and billing of evidenceTable: no stream, nothing expires', () => {
+    stateful.resourceCountIs('AWS::DynamoDB::Table', 2);
+    const { partitionKey, sortKey, billingMode } = evidenceTable;
+    const properties = resource(stateful, evidenceTableId).Properties;
+    expect(properties).toMatchObject({
+      KeySchema: [
+        { AttributeName: partitionKey.name, KeyType: 'HASH' },
+        { AttributeName: sortKey.name, KeyType: 'RANGE' },
+      ],
+      BillingMode: billingMode,
     });
+    expect(properties.TimeToLiveSpecification).toBeUndefined();
+    expect(Object.keys(stateful.findOutputs('EvidenceTableName'))).toEqual(['EvidenceTableName']);
+  });
+
+  it('shares the directory table’s customer-managed key when that encryption is chosen', () => {
+    const app = buildTestApp({ context: { tableEncryption: 'customer-managed' } });
+    const template = Template.fromStack(app.stateful);
+    const key = onlyKey(template.findResources('AWS::KMS::Key'));
+    const tables = Object.values(template.findResources('AWS::DynamoDB::Table')) as CfnResource[];
+    expect(tables.map((table) => table.Properties.SSESpecification)).toEqual([
+      { KMSMasterKeyId: { 'Fn::GetAtt': [key, 'Arn'] }, SSEEnabled: true, SSEType: 'KMS' },
+      { KMSMasterKeyId: { 'Fn::GetAtt': [key, 'Arn'] }, SSEEnabled: true, SSEType: 'KMS' },
+    ]);
   });
 });
 
@@ -153,11 +191,36 @@ describe('service stack: the SCIM functions', () => {
     // Discovery documents are static, but the caller is authenticated and throttled like
     // everywhere: items read by key, last-used and the rate window updated by key.
     const statements = dynamoStatementsOf('discovery');
-    expect(statements.flatMap((statement) => [statement.Action].flat())).toEqual([
+    expect(statements.flatMap((statement) => [statement.Action].flat()).sort()).toEqual([
       'dynamodb:GetItem',
+      'dynamodb:UpdateItem',
       'dynamodb:UpdateItem',
     ]);
     for (const statement of statements) expect(imported(statement.Resource)).toEqual(tableArn());
+  });
+
+  it('lets the discovery function update only a token’s last use and its own rate windows, so it cannot un-revoke a token', () => {
+    const updates = dynamoStatementsOf('discovery').filter((statement) =>
+      [statement.Action].flat().includes('dynamodb:UpdateItem'),
+    );
+    // Every UpdateItem is bounded by the attributes it may touch and the partitions it may reach:
+    // `revokedAt` and a token's `expiresAt` are in neither list.
+    expect(updates.map((statement) => statement.Condition)).toEqual([
+      {
+        'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['DIR#*'] },
+        'ForAllValues:StringEquals': { 'dynamodb:Attributes': ['pk', 'sk', 'lastUsedAt'] },
+        StringEqualsIfExists: { 'dynamodb:ReturnValues': ['NONE'] },
+      },
+      {
+        'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['RATE#*'] },
+        'ForAllValues:StringEquals': { 'dynamodb:Attributes': ['pk', 'sk', 'requests', 'expiresAt'] },
+        StringEqualsIfExists: { 'dynamodb:ReturnValues': ['NONE', 'UPDATED_NEW'] },
+      },
+    ]);
+    for (const statement of updates) expect([statement.Action].flat()).toEqual(['dynamodb:UpdateItem']);
+    // The attributes and partitions are the ones the adapters write.
+    expect(keys.rateWindow('default', 1).pk).toMatch(/^RATE#/);
+    expect(keys.token('default', 'hash').pk).toMatch(/^DIR#/);
   });
 
   it('grants no action on every resource ("*") but the X-Ray ones, which have no resource level', () => {
@@ -175,8 +238,8 @@ describe('service stack: the SCIM functions', () => {
   it('gives every log group the configured retention', () => {
     const groups = Object.values(service.findResources('AWS::Logs::LogGroup'));
     // Eight functions (users, groups, bulk, discovery, event relay, group sweeper, evidence recorder,
-    // evidence API), API access and execution logs.
-    expect(groups).toHaveLength(10);
+    // evidence API), API access and execution logs, and what WAF blocked.
+    expect(groups).toHaveLength(11);
     for (const group of groups) expect(group.Properties.RetentionInDays).toBe(retentionDays);
   });
 });
@@ -370,6 +433,20 @@ describe('service stack: the SCIM API', () => {
     });
   });
 
+  it('answers the stage throttle with a SCIM 429 that says when to retry', () => {
+    service.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
+      ResponseType: 'THROTTLED',
+      StatusCode: '429',
+      ResponseParameters: Match.objectLike({
+        'gatewayresponse.header.Retry-After': `'${GATEWAY_RETRY_AFTER_SECONDS}'`,
+        'gatewayresponse.header.Content-Type': `'application/scim+json'`,
+      }),
+      ResponseTemplates: {
+        'application/json': Match.stringLikeRegexp('"status":"429"'),
+      },
+    });
+  });
+
   it('answers a request without a bearer token with a SCIM 401, before any function runs', () => {
     service.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
       ResponseType: 'BAD_REQUEST_PARAMETERS',
@@ -401,12 +478,66 @@ describe('service stack: the SCIM API', () => {
     expect(JSON.stringify(rules)).not.toContain('AWSManagedRulesCommonRuleSet');
     const rate = rules[2];
     expect(rate?.Action).toEqual({
-      Block: { CustomResponse: { ResponseCode: 429, CustomResponseBodyKey: 'scimThrottled' } },
+      Block: {
+        CustomResponse: {
+          ResponseCode: 429,
+          CustomResponseBodyKey: 'scimThrottled',
+          // An IdP that honours Retry-After backs off instead of hammering a blocked address.
+          ResponseHeaders: [{ Name: 'Retry-After', Value: String(WAF_RETRY_AFTER_SECONDS) }],
+        },
+      },
     });
     const bodies = acl.Properties.CustomResponseBodies as Record<string, { Content: string }>;
     expect(JSON.parse(String(bodies.scimThrottled?.Content))).toMatchObject({
       schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'],
       status: '429',
+    });
+  });
+
+  it('logs what WAF blocks to a retained, KMS-encrypted aws-waf-logs- group, without bearer tokens', () => {
+    const logging = Object.values(service.findResources('AWS::WAFv2::LoggingConfiguration'));
+    expect(logging).toHaveLength(1);
+    const properties = (logging[0] as CfnResource).Properties as {
+      ResourceArn: unknown;
+      LogDestinationConfigs: unknown[];
+      RedactedFields: unknown[];
+      LoggingFilter: unknown;
+    };
+    expect(properties.ResourceArn).toEqual({
+      'Fn::GetAtt': [onlyKey(service.findResources('AWS::WAFv2::WebACL')), 'Arn'],
+    });
+    // The destination is the log group itself (WAF refuses the ":*" form of its ARN).
+    const destination = JSON.stringify(properties.LogDestinationConfigs);
+    const groups = service.findResources('AWS::Logs::LogGroup', {
+      Properties: { LogGroupName: Match.stringLikeRegexp('^aws-waf-logs-') },
+    });
+    const groupId = onlyKey(groups);
+    expect(destination).toContain(groupId);
+    expect(destination).not.toContain(':*');
+    const group = resource(service, groupId);
+    expect(group.Properties.RetentionInDays).toBe(retentionDays);
+    expect(group.DeletionPolicy).toBe('Retain');
+    const keyId = (group.Properties.KmsKeyId as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+    expect(resource(service, keyId)).toMatchObject({
+      Type: 'AWS::KMS::Key',
+      Properties: { EnableKeyRotation: true },
+      DeletionPolicy: 'Retain',
+    });
+    // CloudWatch Logs may use the key for this one log group, by its encryption context.
+    const keyPolicy = JSON.stringify(resource(service, keyId).Properties.KeyPolicy);
+    expect(keyPolicy).toContain('kms:EncryptionContext:aws:logs:arn');
+    expect(keyPolicy).toContain(String(group.Properties.LogGroupName));
+    // A bearer token or a signed JWT must never reach a log.
+    expect(properties.RedactedFields).toEqual([{ SingleHeader: { Name: 'authorization' } }]);
+    expect(properties.LoggingFilter).toEqual({
+      DefaultBehavior: 'DROP',
+      Filters: [
+        {
+          Behavior: 'KEEP',
+          Requirement: 'MEETS_ANY',
+          Conditions: [{ ActionCondition: { Action: 'BLOCK' } }, { ActionCondition: { Action: 'COUNT' } }],
+        },
+      ],
     });
   });
 

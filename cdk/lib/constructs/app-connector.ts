@@ -37,15 +37,27 @@ export interface AppConnectorProps {
   readonly settings: Record<string, unknown>;
   /** The lifecycle bus. */
   readonly bus: IEventBus;
-  /** The directory table, which holds the revocation ledger. */
+  /** The directory table: read (the user's groups, for the scope), never written. */
   readonly table: ITable;
+  /** The evidence table: the revocation ledger the connector reads and appends to. */
+  readonly evidenceTable: ITable;
   readonly logRetention: RetentionDays;
   /** The CloudWatch namespace of the connector's outcome metrics, e.g. `ScimConnector/prod`. */
   readonly metricsNamespace: string;
   readonly alarmAction?: IAlarmAction;
   /** @default 10: with the backoff of shared/connectors/backoff.ts, about 80 minutes of vendor outage */
   readonly maxReceiveCount?: number;
+  /**
+   * Batches of this application's events handled at once, reserved for its function: a busy
+   * account cannot starve deprovisioning, and a runaway connector (a mass leaving, a vendor that
+   * answers slowly) cannot take more. 0 reserves nothing and keeps the queue's least (2).
+   * @default CONNECTOR_RESERVED_CONCURRENCY
+   */
+  readonly reservedConcurrency?: number;
 }
+
+/** Each connector's reserved concurrency unless configured: the least an SQS event source runs. */
+export const CONNECTOR_RESERVED_CONCURRENCY = 2;
 
 /** The composition root every connector function runs (it picks its definition by CONNECTOR_ID). */
 export const CONNECTOR_ENTRY = 'functions/app-connector.ts';
@@ -63,15 +75,17 @@ export const connectorFailureAlarm = {
  * One application's deprovisioning: an EventBridge rule built from the event types the connector
  * handles, an SQS queue with a dead-letter queue (redrive policy) and an alarm on it, the connector
  * function (Node.js 22, arm64) reading the queue with partial batch responses, and the
- * connector's own secret. The function may read that one secret, read and append to the ledger,
- * hide its own messages for a backoff and send to its own DLQ; nothing else.
+ * connector's own secret. The function may read that one secret, read and append to the ledger
+ * (the evidence table), read the directory table, hide its own messages for a backoff and send to
+ * its own DLQ; nothing else. It holds vendor credentials, so it has no write on the directory:
+ * a compromised connector cannot mint a token, change a user or rewrite a membership.
  *
  * The secret is created empty of meaning (a random string): put the vendor credentials in it as
  * JSON (`aws secretsmanager put-secret-value`, see docs/connectors.md). Until then every event
  * fails permanently with "secret does not fit", lands in the DLQ and raises the alarm.
  *
  * @example
- * new AppConnector(this, 'GithubConnector', { connector: github, scope: 'everyone', settings: { organization: 'acme' }, bus, table, logRetention });
+ * new AppConnector(this, 'GithubConnector', { connector: github, scope: 'everyone', settings: { organization: 'acme' }, bus, table, evidenceTable, logRetention });
  */
 export class AppConnector extends Construct {
   /** Absent for a connector without secrets (a manual task). */
@@ -119,6 +133,7 @@ export class AppConnector extends Construct {
       serviceName: this.serviceName,
       logRetention: props.logRetention,
       maxReceiveCount,
+      ...concurrencyOf(props.reservedConcurrency ?? CONNECTOR_RESERVED_CONCURRENCY),
       deadLetterAlarmDescription:
         `A lifecycle event for ${application} failed for good (or could not be delivered): a leaver ` +
         `may still have access. \`npm run admin -- evidence-report\` lists it with the error; fix, then redrive the DLQ.`,
@@ -135,7 +150,8 @@ export class AppConnector extends Construct {
     fn.addEnvironment(ENV.connectorMaxReceiveCount, String(maxReceiveCount));
     fn.addEnvironment(ENV.metricsNamespace, props.metricsNamespace);
     secret?.grantRead(fn);
-    bindTable({ table: props.table, fn, access: 'ledger' });
+    bindTable({ table: props.table, fn, access: 'directoryRead' });
+    bindTable({ table: props.evidenceTable, fn, access: 'ledger', envVarName: ENV.evidenceTableName });
     // The function sends its permanent failures to the DLQ itself (see shared/connectors/queue-handler.ts).
     this.consumer.deadLetterQueue.grantSendMessages(fn);
 
@@ -173,4 +189,13 @@ export class AppConnector extends Construct {
       statistic: Stats.SUM,
     });
   }
+}
+
+/** The queue's concurrency and whether it is reserved, from the configured reservation (0: none). */
+function concurrencyOf(reserved: number): { maxConcurrency: number; reserveConcurrency: boolean } {
+  if (reserved === 1)
+    throw new Error('A connector reserves 0 (none) or at least 2: SQS runs 2 batches at once at least.');
+  return reserved === 0
+    ? { maxConcurrency: 2, reserveConcurrency: false }
+    : { maxConcurrency: reserved, reserveConcurrency: true };
 }

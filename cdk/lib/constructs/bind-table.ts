@@ -1,23 +1,32 @@
 import { Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { ENV } from '../../../shared/contracts/env.ts';
+import { authenticationWrites } from '../../../shared/store/keys.ts';
+import { directoryTable } from '../../../shared/store/table.ts';
 
 /**
  * What a function may do with a table:
  * - `readWrite`: items, queries and transactions (`grantReadWriteData`);
  * - `read`: reads and queries only (`grantReadData`);
  * - `authenticate`: what authentication needs and nothing more: GetItem (token, directory
- *   record) and UpdateItem (a token's last-used time, the directory's rate window);
- * - `ledger`: what the revocation ledger needs: GetItem and Query to read, PutItem to write (every
- *   ledger write is a conditional put), and BatchGetItem for a user's groups (connector scopes). No UpdateItem, DeleteItem, Scan or transactions, so a
- *   connector cannot alter a user or erase its own history.
+ *   record) and UpdateItem of a token's `lastUsedAt` in a directory partition and of `requests`
+ *   and `expiresAt` in a rate-window partition (`authenticationWrites` in shared/store/keys.ts),
+ *   by `dynamodb:LeadingKeys` and `dynamodb:Attributes` conditions: it cannot remove `revokedAt`
+ *   or move a token's `expiresAt`, so it cannot un-revoke or extend a token;
+ * - `ledger`: what the revocation ledger needs of the evidence table: GetItem and Query to read,
+ *   PutItem to write (every ledger write is a conditional put). No UpdateItem, DeleteItem, Scan or
+ *   transactions. Bind it to the evidence table only: on the directory table PutItem would let a
+ *   connector write any item (a token, a user).
+ * - `directoryRead`: what a connector's scope check needs of the directory table: GetItem,
+ *   BatchGetItem and Query (a user's groups and their names). No write of any kind, no Scan.
  * - `groupSweep`: what finishing a group's delete needs: GetItem (the group), Query and
  *   BatchWriteItem (its memberships, deleted in batches), DeleteItem, PutItem and UpdateItem (the
  *   group, its claim and index entry, its tombstone, the counters). No Scan, no batch reads, no
  *   ConditionCheckItem: it never reads a user.
  */
-export type TableAccess = 'readWrite' | 'read' | 'authenticate' | 'ledger' | 'groupSweep';
+export type TableAccess = 'readWrite' | 'read' | 'authenticate' | 'ledger' | 'directoryRead' | 'groupSweep';
 
 export interface BindTableOptions {
   readonly table: ITable;
@@ -52,9 +61,14 @@ export function bindTable({ table, fn, access, envVarName = ENV.tableName }: Bin
       table.grantReadData(fn);
       return;
     case 'ledger':
-      table.grant(fn, 'dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:PutItem');
+      table.grant(fn, 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem');
       if (table.encryptionKey)
         table.encryptionKey.grant(fn, 'kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey');
+      return;
+    case 'directoryRead':
+      table.grant(fn, 'dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query');
+      // What CDK's own read grant asks of a customer-managed key.
+      if (table.encryptionKey) table.encryptionKey.grant(fn, 'kms:Decrypt', 'kms:DescribeKey');
       return;
     case 'groupSweep':
       table.grant(
@@ -70,7 +84,26 @@ export function bindTable({ table, fn, access, envVarName = ENV.tableName }: Bin
         table.encryptionKey.grant(fn, 'kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey');
       return;
     case 'authenticate':
-      table.grant(fn, 'dynamodb:GetItem', 'dynamodb:UpdateItem');
+      table.grant(fn, 'dynamodb:GetItem');
+      for (const write of [authenticationWrites.tokenLastUse, authenticationWrites.rateWindow])
+        fn.addToRolePolicy(
+          new PolicyStatement({
+            actions: ['dynamodb:UpdateItem'],
+            resources: [table.tableArn],
+            conditions: {
+              'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${write.partitionPrefix}*`] },
+              // The key attributes are named in the request; UpdateItem cannot change them.
+              'ForAllValues:StringEquals': {
+                'dynamodb:Attributes': [
+                  directoryTable.partitionKey.name,
+                  directoryTable.sortKey.name,
+                  ...write.attributes,
+                ],
+              },
+              StringEqualsIfExists: { 'dynamodb:ReturnValues': [...write.returnValues] },
+            },
+          }),
+        );
       // `grant` leaves the table's key alone (the data grants above include it).
       if (table.encryptionKey)
         table.encryptionKey.grant(fn, 'kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey');

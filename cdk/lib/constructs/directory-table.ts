@@ -1,8 +1,8 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, StreamViewType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
-import { Key } from 'aws-cdk-lib/aws-kms';
+import { type IKey, Key } from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { directoryTable } from '../../../shared/store/table.ts';
+import { directoryTable, type TableDefinition } from '../../../shared/store/table.ts';
 
 /** DynamoDB's attribute type letters, as CDK spells them. */
 const attributeTypes = {
@@ -52,24 +52,41 @@ export class DirectoryTable extends Construct {
     const encryption = props.encryption ?? 'aws-managed';
     if (encryption === 'customer-managed') {
       this.key = new Key(this, 'Key', {
-        description: 'Encrypts the SCIM directory table',
+        description: 'Encrypts the SCIM directory and evidence tables',
         enableKeyRotation: true,
         // Without the key the retained table (and its backups) cannot be read.
         removalPolicy: RemovalPolicy.RETAIN,
       });
     }
-    const { partitionKey, sortKey, stream, timeToLiveAttribute, billingMode } = directoryTable;
-    this.table = new Table(this, 'Table', {
-      partitionKey: { name: partitionKey.name, type: attributeTypes[partitionKey.type] },
-      sortKey: { name: sortKey.name, type: attributeTypes[sortKey.type] },
-      stream: StreamViewType[stream],
-      timeToLiveAttribute,
-      billingMode: BillingMode[billingMode],
-      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      deletionProtection: true,
-      encryption: encryptions[encryption],
-      ...(this.key ? { encryptionKey: this.key } : {}),
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
+    this.table = protectedTable(this, 'Table', directoryTable, encryption, this.key);
   }
+}
+
+/**
+ * A table built from a shared definition, protected as the directory's data deserves: PITR,
+ * deletion protection, RETAIN, and the chosen encryption (`key` for `customer-managed`).
+ *
+ * @example
+ * const table = protectedTable(this, 'Table', evidenceTable, 'aws-managed');
+ */
+export function protectedTable(
+  scope: Construct,
+  id: string,
+  definition: TableDefinition,
+  encryption: TableKey,
+  key?: IKey,
+): Table {
+  const { partitionKey, sortKey, stream, timeToLiveAttribute, billingMode } = definition;
+  return new Table(scope, id, {
+    partitionKey: { name: partitionKey.name, type: attributeTypes[partitionKey.type] },
+    sortKey: { name: sortKey.name, type: attributeTypes[sortKey.type] },
+    ...(stream ? { stream: StreamViewType[stream] } : {}),
+    ...(timeToLiveAttribute ? { timeToLiveAttribute } : {}),
+    billingMode: BillingMode[billingMode],
+    pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+    deletionProtection: true,
+    encryption: encryptions[encryption],
+    ...(encryption === 'customer-managed' && key ? { encryptionKey: key } : {}),
+    removalPolicy: RemovalPolicy.RETAIN,
+  });
 }

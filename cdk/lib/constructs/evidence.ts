@@ -20,7 +20,10 @@ import { ServiceFunction } from './service-function.ts';
 
 export interface EvidenceProps {
   readonly bus: IEventBus;
+  /** The directory table: the recorder reads a leaver's groups there, and writes nothing. */
   readonly table: ITable;
+  /** The revocation ledger. */
+  readonly evidenceTable: ITable;
   readonly api: RestApi;
   /** The enabled connectors: what the recorder expects of each leaver. */
   readonly plans: readonly ConnectorPlan[];
@@ -33,10 +36,11 @@ export interface EvidenceProps {
  * - the recorder, fed by leaver and returner events through its own queue and DLQ (alarmed),
  *   writes each leaver and the applications expected to act (every enabled connector whose scope
  *   includes the user), so an application that never reports shows as pending;
- * - the evidence API on the SCIM REST API, under AWS_IAM authorisation, read-only on the table.
+ * - the evidence API on the SCIM REST API, under AWS_IAM authorisation, read-only on the
+ *   evidence table and with no access to the directory table.
  *
  * @example
- * new Evidence(this, 'Evidence', { bus, table, api: scimApi.api, plans, logRetention });
+ * new Evidence(this, 'Evidence', { bus, table, evidenceTable, api: scimApi.api, plans, logRetention });
  */
 export class Evidence extends Construct {
   readonly recorder: QueuedFunction;
@@ -58,7 +62,13 @@ export class Evidence extends Construct {
       alarmAction: props.alarmAction,
     });
     this.recorder.fn.fn.addEnvironment(ENV.connectorPlans, JSON.stringify(props.plans));
-    bindTable({ table: props.table, fn: this.recorder.fn.fn, access: 'ledger' });
+    bindTable({ table: props.table, fn: this.recorder.fn.fn, access: 'directoryRead' });
+    bindTable({
+      table: props.evidenceTable,
+      fn: this.recorder.fn.fn,
+      access: 'ledger',
+      envVarName: ENV.evidenceTableName,
+    });
 
     this.api = new ServiceFunction(this, 'Api', {
       entry: evidenceFunction.entry,
@@ -66,7 +76,12 @@ export class Evidence extends Construct {
       serviceName: 'evidence-api',
       logRetention: props.logRetention,
     });
-    bindTable({ table: props.table, fn: this.api.fn, access: 'read' });
+    bindTable({
+      table: props.evidenceTable,
+      fn: this.api.fn,
+      access: 'read',
+      envVarName: ENV.evidenceTableName,
+    });
     const integration = new LambdaIntegration(this.api.fn, { allowTestInvoke: false });
     for (const route of evidenceRoutes) {
       const method = props.api.root

@@ -27,6 +27,11 @@ export interface QueueConsumerProps {
   readonly batchSize?: number;
   /** Concurrent batches at most: bounds the calls on a vendor's API. @default 2 (the least SQS allows) */
   readonly maxConcurrency?: number;
+  /**
+   * Reserve the function exactly `maxConcurrency`: the account's other functions cannot starve
+   * it, and it cannot take more (a direct invocation included). @default false
+   */
+  readonly reserveConcurrency?: boolean;
   /** What the DLQ alarm says when it fires. */
   readonly deadLetterAlarmDescription: string;
   readonly alarmAction?: IAlarmAction;
@@ -89,6 +94,7 @@ export function addQueueConsumer(scope: Construct, props: QueueConsumerProps): Q
     logRetention: props.logRetention,
     timeout,
     memorySize: props.memorySize ?? 512,
+    ...(props.reserveConcurrency ? { reservedConcurrentExecutions: props.maxConcurrency ?? 2 } : {}),
   });
   fn.fn.addEventSource(
     new SqsEventSource(queue, {

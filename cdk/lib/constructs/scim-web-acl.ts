@@ -1,12 +1,25 @@
+import { ArnFormat, Names, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type { RestApi } from 'aws-cdk-lib/aws-apigateway';
-import { CfnWebACL, CfnWebACLAssociation } from 'aws-cdk-lib/aws-wafv2';
+import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Key } from 'aws-cdk-lib/aws-kms';
+import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { CfnLoggingConfiguration, CfnWebACL, CfnWebACLAssociation } from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 
 export interface ScimWebAclProps {
   readonly api: RestApi;
   /** Requests one client IP may make in any 5-minute window before WAF answers 429. */
   readonly ratePerIpPer5Minutes: number;
+  /** How long WAF's log of blocked requests is kept. */
+  readonly logRetention: RetentionDays;
 }
+
+/**
+ * What a client WAF rate-limits is told to wait. WAF counts each address over a sliding 5-minute
+ * window and lifts the block once the address falls under the limit; a minute lets an IdP's
+ * retry land after the count has had time to fall, without parking provisioning for five.
+ */
+export const WAF_RETRY_AFTER_SECONDS = 60;
 
 /** The body WAF answers a rate-limited client with: an RFC 7644 error, so the IdP logs a SCIM 429. */
 const throttledBody = JSON.stringify({
@@ -26,11 +39,17 @@ const throttledBody = JSON.stringify({
  *   legitimate SCIM traffic (a membership PATCH of 100 members, a Bulk request, a display name
  *   with "<"), and an IdP that receives WAF's plain 403 marks the user as failed.
  *
+ * What WAF blocks (or counts) is logged to a CloudWatch Logs group of its own (WAF requires the
+ * `aws-waf-logs-` prefix), encrypted with a KMS key of this app and kept for the configured
+ * retention, with the Authorization header redacted: a bearer token never reaches a log.
+ *
  * @example
- * new ScimWebAcl(this, 'WebAcl', { api: scimApi.api, ratePerIpPer5Minutes: 30_000 });
+ * new ScimWebAcl(this, 'WebAcl', { api: scimApi.api, ratePerIpPer5Minutes: 30_000, logRetention });
  */
 export class ScimWebAcl extends Construct {
   readonly webAcl: CfnWebACL;
+  /** What WAF blocked, and why (rule, client IP, URI), without the Authorization header. */
+  readonly logGroup: LogGroup;
 
   constructor(scope: Construct, id: string, props: ScimWebAclProps) {
     super(scope, id);
@@ -69,7 +88,13 @@ export class ScimWebAcl extends Construct {
             },
           },
           action: {
-            block: { customResponse: { responseCode: 429, customResponseBodyKey: 'scimThrottled' } },
+            block: {
+              customResponse: {
+                responseCode: 429,
+                customResponseBodyKey: 'scimThrottled',
+                responseHeaders: [{ name: 'Retry-After', value: String(WAF_RETRY_AFTER_SECONDS) }],
+              },
+            },
           },
           visibilityConfig: visibility('RatePerClientIp'),
         },
@@ -80,5 +105,66 @@ export class ScimWebAcl extends Construct {
       resourceArn: props.api.deploymentStage.stageArn,
       webAclArn: this.webAcl.attrArn,
     });
+    this.logGroup = this.addLogging(props.logRetention);
+  }
+
+  private addLogging(retention: RetentionDays): LogGroup {
+    const stack = Stack.of(this);
+    const logGroupName = `aws-waf-logs-${Names.uniqueResourceName(this, { maxLength: 400, separator: '-' })}`;
+    const key = new Key(this, 'LogKey', {
+      description: `Encrypts ${logGroupName}`,
+      enableKeyRotation: true,
+      // The retained log group cannot be read without it.
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    // CloudWatch Logs encrypts with the key on the log group's behalf, for this log group only.
+    key.addToResourcePolicy(
+      new PolicyStatement({
+        principals: [new ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
+        actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+        resources: ['*'],
+        conditions: {
+          ArnEquals: {
+            'kms:EncryptionContext:aws:logs:arn': stack.formatArn({
+              service: 'logs',
+              resource: 'log-group',
+              resourceName: logGroupName,
+              arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+            }),
+          },
+        },
+      }),
+    );
+    const logGroup = new LogGroup(this, 'Logs', {
+      logGroupName,
+      retention,
+      encryptionKey: key,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    new CfnLoggingConfiguration(this, 'Logging', {
+      resourceArn: this.webAcl.attrArn,
+      // WAF takes the log group's ARN without the ":*" that `logGroupArn` ends with.
+      logDestinationConfigs: [
+        stack.formatArn({
+          service: 'logs',
+          resource: 'log-group',
+          resourceName: logGroup.logGroupName,
+          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+        }),
+      ],
+      redactedFields: [{ singleHeader: { Name: 'authorization' } }],
+      // Allowed requests are in the API's access log already; WAF's log is for what it stopped.
+      loggingFilter: {
+        DefaultBehavior: 'DROP',
+        Filters: [
+          {
+            Behavior: 'KEEP',
+            Requirement: 'MEETS_ANY',
+            Conditions: [{ ActionCondition: { Action: 'BLOCK' } }, { ActionCondition: { Action: 'COUNT' } }],
+          },
+        ],
+      },
+    });
+    return logGroup;
   }
 }

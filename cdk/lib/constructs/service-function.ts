@@ -19,6 +19,8 @@ export interface ServiceFunctionProps {
   readonly memorySize?: number;
   /** @default 25 seconds, under API Gateway's 29-second integration timeout so the function, not the gateway, gives up first */
   readonly timeout?: Duration;
+  /** Concurrency set aside for this function (and its ceiling). @default none: the account's unreserved pool */
+  readonly reservedConcurrentExecutions?: number;
 }
 
 /**
@@ -68,6 +70,9 @@ export class ServiceFunction extends Construct {
       architecture: Architecture.ARM_64,
       memorySize: props.memorySize ?? 1024,
       timeout: props.timeout ?? Duration.seconds(25),
+      ...(props.reservedConcurrentExecutions
+        ? { reservedConcurrentExecutions: props.reservedConcurrentExecutions }
+        : {}),
       role,
       logGroup: this.logGroup,
       loggingFormat: LoggingFormat.JSON,

@@ -34,13 +34,14 @@ function record<T>(item: Record<string, unknown>): T {
 }
 
 /**
- * The revocation ledger in the directory table (layout in shared/store/table.ts). Application
+ * The revocation ledger in the evidence table (layout in shared/store/table.ts). Application
  * states and leaver records are replaced only if their version is the one read; history entries
  * and index entries are created only if absent. No method deletes anything.
  */
 export class DynamoRevocationLedger implements RevocationLedger {
   constructor(
     private readonly client: DynamoDBDocumentClient,
+    /** The evidence table, never the directory table. */
     private readonly tableName: string,
   ) {}
 

@@ -62,6 +62,7 @@ beforeAll(async () => {
   const { settings, secrets: credentials } = receiver.connectorConfig();
   Object.assign(process.env, {
     [ENV.tableName]: table.tableName,
+    [ENV.evidenceTableName]: table.evidenceTableName,
     [ENV.dynamoEndpoint]: table.endpoint,
     [ENV.connectorId]: 'webhook',
     [ENV.connectorSettings]: JSON.stringify(settings),
@@ -96,7 +97,7 @@ describe('the deployed connector function', () => {
 
     expect(response).toEqual({ batchItemFailures: [] });
     expect(receiver.received.map((event) => event.eventId)).toEqual([leaver.eventId]);
-    const ledger = new DynamoRevocationLedger(table.document, table.tableName);
+    const ledger = new DynamoRevocationLedger(table.document, table.evidenceTableName);
     expect((await ledger.application('default', 'u-left', 'webhook'))?.status).toBe('revoked');
 
     expect(metrics).toHaveLength(1);

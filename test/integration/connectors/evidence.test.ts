@@ -61,7 +61,7 @@ const record = (event: UserEvent) => recordLifecycleEvent(event, plans, { ledger
 
 beforeAll(async () => {
   vendor = await startSampleVendor();
-  ledger = new DynamoRevocationLedger(table.document, table.tableName);
+  ledger = new DynamoRevocationLedger(table.document, table.evidenceTableName);
   deps = { ledger, groups, log: silent, leaseMs: 60_000 };
   evidence = new EvidenceService(ledger);
   chat = prepareConnector({

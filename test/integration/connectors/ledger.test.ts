@@ -14,7 +14,7 @@ import { ledgerKeys } from '../../../shared/store/keys.ts';
 import { useDynamoTable } from '../../support/dynamo.ts';
 
 const table = useDynamoTable();
-const ledger = () => new DynamoRevocationLedger(table.document, table.tableName);
+const ledger = () => new DynamoRevocationLedger(table.document, table.evidenceTableName);
 
 const entry: HistoryEntry = {
   connectorId: 'github',
@@ -69,7 +69,10 @@ describe('DynamoRevocationLedger', () => {
       }),
     ).toBe(false);
     const { Item } = await table.document.send(
-      new GetCommand({ TableName: table.tableName, Key: ledgerKeys.history('default', 'u-hist', entry) }),
+      new GetCommand({
+        TableName: table.evidenceTableName,
+        Key: ledgerKeys.history('default', 'u-hist', entry),
+      }),
     );
     expect(Item).toMatchObject({ at: entry.at, vendorReference: 'req-1' });
     expect((await ledger().userLedger('default', 'u-hist')).history.map((h) => h.kind).sort()).toEqual([

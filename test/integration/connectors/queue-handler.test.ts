@@ -32,7 +32,7 @@ afterAll(() => vendor.close());
 
 describe('createConnectorQueueHandler', () => {
   it('reports only retryable failures to SQS and dead-letters the rest', async () => {
-    const ledger = new DynamoRevocationLedger(table.document, table.tableName);
+    const ledger = new DynamoRevocationLedger(table.document, table.evidenceTableName);
     const deadLetters: { messageId: string; reason: string }[] = [];
     const delays: { messageId: string; seconds: number }[] = [];
     const queue: ConnectorQueue = {
@@ -127,7 +127,7 @@ describe('createConnectorQueueHandler', () => {
           secrets: async () => secrets,
         }) as PreparedConnector,
         runtime: {
-          ledger: new DynamoRevocationLedger(table.document, table.tableName),
+          ledger: new DynamoRevocationLedger(table.document, table.evidenceTableName),
           groups: noGroups,
           log: silent,
           leaseMs: 60_000,

@@ -44,7 +44,7 @@ function sample(scope: Scope = 'everyone', token = SAMPLE_VENDOR_TOKEN): Prepare
 
 beforeAll(async () => {
   vendor = await startSampleVendor();
-  ledger = new DynamoRevocationLedger(table.document, table.tableName);
+  ledger = new DynamoRevocationLedger(table.document, table.evidenceTableName);
   deps = { ledger, groups: noGroups, log: silent, leaseMs: 60_000 };
 });
 afterAll(() => vendor.close());
