@@ -1,18 +1,58 @@
-import { defineConfig } from 'vitest/config';
+import { defineConfig, type TestProjectInlineConfiguration } from 'vitest/config';
+
+/**
+ * The suite in tiers, each a Vitest project that `npm run test:<tier>` runs alone and `npm test`
+ * runs in turn (`sequence.groupOrder`), so that no file's timing depends on a heavier tier's:
+ * - unit: pure code, fakes in memory, no JVM and no DynamoDB (CDK tests are CPU-bound and join it);
+ * - integration: adapters, the connector runtime and the CLI on DynamoDB Local;
+ * - e2e: the local runtime over HTTP, started per file;
+ * - isolated: files that start `npm start` or kill DynamoDB Local, run one at a time at the end.
+ * Each tier that needs storage starts its own DynamoDB Local (test/support/global-setup.ts).
+ */
+const ISOLATED = ['test/e2e/durable-leavers.test.ts'];
+
+const common = {
+  testTimeout: 20_000,
+  hookTimeout: 60_000,
+  pool: 'forks',
+  env: {
+    // The local machine runs Node 20 while Lambda runs Node 22; the SDK's reminder is noise here.
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+  },
+} as const;
+
+const tier = (
+  name: string,
+  groupOrder: number,
+  include: string[],
+  options: { storage: boolean; maxWorkers: number; exclude?: string[] },
+): TestProjectInlineConfiguration => ({
+  test: {
+    ...common,
+    name,
+    include,
+    exclude: options.exclude ?? [],
+    maxWorkers: options.maxWorkers,
+    sequence: { groupOrder },
+    ...(options.storage ? { globalSetup: ['test/support/global-setup.ts'] } : {}),
+  },
+});
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
-    globalSetup: ['test/support/global-setup.ts'],
-    testTimeout: 20_000,
-    hookTimeout: 60_000,
-    pool: 'forks',
-    // Most of the suite waits on DynamoDB Local (its own JVM) and local HTTP servers, not on this
-    // process's CPU: three test files at a time on two cores finish sooner than one or two.
-    maxWorkers: 3,
-    env: {
-      // The local machine runs Node 20 while Lambda runs Node 22; the SDK's reminder is noise here.
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-    },
+    projects: [
+      tier('unit', 0, ['test/unit/**/*.test.ts', 'test/contract/**/*.test.ts', 'test/cdk/**/*.test.ts'], {
+        storage: false,
+        maxWorkers: 2,
+      }),
+      // Most integration and e2e files wait on DynamoDB Local (its own JVM) and local HTTP servers,
+      // not on this process's CPU: three files at a time on two cores finish sooner than two.
+      tier('integration', 1, ['test/integration/**/*.test.ts', 'test/conformance/**/*.test.ts'], {
+        storage: true,
+        maxWorkers: 3,
+      }),
+      tier('e2e', 2, ['test/e2e/**/*.test.ts'], { storage: true, maxWorkers: 3, exclude: ISOLATED }),
+      tier('isolated', 3, ISOLATED, { storage: false, maxWorkers: 1 }),
+    ],
   },
 });

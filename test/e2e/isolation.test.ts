@@ -16,6 +16,8 @@ import {
 
 /** Collections whose ids are fixed definitions, the same in every directory rather than data. */
 const DEFINITIONS = new Set(['ServiceProviderConfig', 'ResourceTypes', 'Schemas']);
+/** `POST /.search` at the root (RFC 7644 §3.4.3): answered 501 in every directory, holding no data. */
+const ROOT_SEARCH = '.search';
 /** A userName that exists in directory A only: filters in B must find nothing. */
 const ONLY_IN_A = 'only-in-a@a.example';
 /** A group displayName that exists in directory A only. */
@@ -112,6 +114,7 @@ function fixturesOf(route: ScimRoute) {
 function bodyFor(route: ScimRoute): unknown {
   if (DEFINITIONS.has(collectionOf(route))) return undefined;
   if (collectionOf(route) === 'Bulk') return bulkInB();
+  if (collectionOf(route) === ROOT_SEARCH) return { filter: `userName eq "${userA.userName}"` };
   const fixtures = fixturesOf(route);
   if (route.resource.endsWith('/.search')) return { filter: fixtures.onlyInA() };
   return ['POST', 'PUT', 'PATCH'].includes(route.method) ? fixtures.body(route) : undefined;
@@ -169,6 +172,11 @@ describe.each(scimRoutes.map((route) => [label(route), route] as const))('%s', (
     if (DEFINITIONS.has(collection)) {
       // Definitions are the same everywhere and hold no directory data.
       expect(reply.status).toBe(200);
+      return;
+    }
+    if (collection === ROOT_SEARCH) {
+      expect(reply.status).toBe(501);
+      expect(JSON.stringify(reply.body)).not.toContain(userA.id);
       return;
     }
     if (route.resource.includes('{id}')) {
