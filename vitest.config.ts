@@ -6,10 +6,15 @@ import { defineConfig, type TestProjectInlineConfiguration } from 'vitest/config
  * - unit: pure code, fakes in memory, no JVM and no DynamoDB (CDK tests are CPU-bound and join it);
  * - integration: adapters, the connector runtime and the CLI on DynamoDB Local;
  * - e2e: the local runtime over HTTP, started per file;
- * - isolated: files that start `npm start` or kill DynamoDB Local, run one at a time at the end.
+ * - heavy: files that start `npm start` and kill DynamoDB Local, or seed tens of thousands of
+ *   items, run two at a time at the end on a DynamoDB Local of their own.
  * Each tier that needs storage starts its own DynamoDB Local (test/support/global-setup.ts).
  */
-const ISOLATED = ['test/e2e/durable-leavers.test.ts'];
+const HEAVY = [
+  'test/e2e/durable-leavers.test.ts',
+  'test/integration/groups/group-cost.test.ts',
+  'test/integration/groups/group-membership.property.test.ts',
+];
 
 const common = {
   testTimeout: 20_000,
@@ -50,9 +55,10 @@ export default defineConfig({
       tier('integration', 1, ['test/integration/**/*.test.ts', 'test/conformance/**/*.test.ts'], {
         storage: true,
         maxWorkers: 3,
+        exclude: HEAVY,
       }),
-      tier('e2e', 2, ['test/e2e/**/*.test.ts'], { storage: true, maxWorkers: 3, exclude: ISOLATED }),
-      tier('isolated', 3, ISOLATED, { storage: false, maxWorkers: 1 }),
+      tier('e2e', 2, ['test/e2e/**/*.test.ts'], { storage: true, maxWorkers: 3, exclude: HEAVY }),
+      tier('heavy', 3, HEAVY, { storage: true, maxWorkers: 2 }),
     ],
   },
 });
