@@ -12,7 +12,7 @@ import { failureOutcome } from '#connectors/outcomes.ts';
 import { accountEmail, accountEmailSetting, noAddressDetail } from '#connectors/user-identity.ts';
 import { basicAuth, bearerToken } from '#connectors/vendor-auth.ts';
 import type { UserSnapshot } from '#events/envelope.ts';
-import { APPLICATION, findByEmail } from './find-user.ts';
+import { APPLICATION, findByEmail, type ZendeskUser } from './find-user.ts';
 
 const settings = z.object({
   /** The account's URL, https://{subdomain}.zendesk.com. */
@@ -56,13 +56,23 @@ export default defineConnector({
   },
 });
 
-async function suspend(http: VendorHttp, settings: Settings, user: UserSnapshot): Promise<Outcome> {
+type Located = { readonly user: ZendeskUser; readonly email: string } | Outcome;
+
+/** The leaver's Zendesk user by the address the settings name, or the outcome that ends the handler. */
+async function locate(http: VendorHttp, settings: Settings, user: UserSnapshot): Promise<Located> {
   const email = accountEmail(user, settings.accountEmail);
   if (!email)
     return { status: 'failed_permanent', detail: noAddressDetail(APPLICATION, user, settings.accountEmail) };
   const found = await findByEmail(http, email);
   if ('status' in found) return found;
   if (!found.user) return { status: 'not_found', detail: `Zendesk has no user ${email}` };
+  return { user: found.user, email };
+}
+
+async function suspend(http: VendorHttp, settings: Settings, user: UserSnapshot): Promise<Outcome> {
+  const found = await locate(http, settings, user);
+  if ('status' in found) return found;
+  const { email } = found;
   const { id, suspended, role } = found.user;
   const agent = role !== undefined && role !== 'end-user';
   const downgrade = agent && settings.releaseAgentSeat;
@@ -101,12 +111,9 @@ async function suspend(http: VendorHttp, settings: Settings, user: UserSnapshot)
 }
 
 async function unsuspend(http: VendorHttp, settings: Settings, user: UserSnapshot): Promise<Outcome> {
-  const email = accountEmail(user, settings.accountEmail);
-  if (!email)
-    return { status: 'failed_permanent', detail: noAddressDetail(APPLICATION, user, settings.accountEmail) };
-  const found = await findByEmail(http, email);
+  const found = await locate(http, settings, user);
   if ('status' in found) return found;
-  if (!found.user) return { status: 'not_found', detail: `Zendesk has no user ${email}` };
+  const { email } = found;
   const id = String(found.user.id);
   if (!found.user.suspended) {
     return {
