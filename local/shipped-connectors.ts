@@ -14,8 +14,8 @@ import { connectorRegistry } from '../functions/connectors/registry.ts';
 import { parseConnectorConfigs } from '../shared/connectors/config.ts';
 import { connectorKey } from '../shared/connectors/prepare.ts';
 import { findConnector } from '../shared/connectors/registry.ts';
-import { startVendorFakes, type VendorFakes } from '../test/fakes/index.ts';
 import type { LocalConnectorSetup } from './connectors.ts';
+import { startVendorFakes, type VendorFakes } from './fakes/index.ts';
 
 export const LOCAL_CONNECTORS_FILE = '.local/connectors.json';
 export const LOCAL_SECRETS_FILE = '.local/connector-secrets.json';
@@ -61,14 +61,14 @@ export async function shippedConnectorsOnFakes(): Promise<LocalConnectorChoice &
 }
 
 /**
- * The fake of a connector made with `npm run connector:new` (test/fakes/<id>.ts exporting
+ * The fake of a connector made with `npm run connector:new` (local/fakes/<id>.ts exporting
  * `startFake`), started with an account for everyone; undefined when there is none.
  */
 async function scaffoldedFake(
   id: string,
   started: { close(): Promise<void> }[],
 ): Promise<{ settings: unknown; secrets: unknown } | undefined> {
-  const module: unknown = await import(new URL(`../test/fakes/${id}.ts`, import.meta.url).href).catch(
+  const module: unknown = await import(new URL(`./fakes/${id}.ts`, import.meta.url).href).catch(
     () => undefined,
   );
   if (

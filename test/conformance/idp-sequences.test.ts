@@ -6,10 +6,10 @@
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { generateToken } from '../../shared/adapters/dynamodb/token-store.ts';
 import { SCIM_BASE, scimRoutes } from '../../shared/contracts/routes.ts';
+import { describeFailures, runSequence, type ScimTarget, tally } from '../../tools/conformance/runner.ts';
+import { endpointsOf } from '../../tools/conformance/sequence.ts';
+import { idps } from '../../tools/conformance/sequences/index.ts';
 import { startTestScim, type TestScim } from '../support/scim-client.ts';
-import { describeFailures, runSequence, type ScimTarget, tally } from './runner.ts';
-import { endpointsOf } from './sequence.ts';
-import { idps } from './sequences/index.ts';
 
 const served = new Set(scimRoutes.map((route) => `/${route.resource.slice(SCIM_BASE.length).split('/')[1]}`));
 

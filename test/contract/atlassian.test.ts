@@ -13,8 +13,8 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import atlassian from '../../functions/connectors/atlassian/connector.ts';
-import { type AtlassianFake, startAtlassianFake } from '../fakes/atlassian.ts';
-import type { FakeRequest } from '../fakes/fake-server.ts';
+import { type AtlassianFake, startAtlassianFake } from '../../local/fakes/atlassian.ts';
+import type { FakeRequest } from '../../local/fakes/fake-server.ts';
 import { runHandler, userEvent } from '../support/connector-harness.ts';
 import { type DocumentedOperation, undocumented } from './support/vendors-operations.ts';
 

@@ -7,7 +7,7 @@
  */
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import github from '../../functions/connectors/github/connector.ts';
-import { type GitHubFake, type GitHubFakeOptions, startGitHubFake } from '../fakes/github.ts';
+import { type GitHubFake, type GitHubFakeOptions, startGitHubFake } from '../../local/fakes/github.ts';
 import { runHandler, userEvent } from '../support/connector-harness.ts';
 import { exchangesOf } from './support/exchanges.ts';
 import { type GraphqlContract, loadGraphqlContract } from './support/graphql-contract.ts';

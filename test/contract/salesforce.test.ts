@@ -13,8 +13,8 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import salesforce from '../../functions/connectors/salesforce/connector.ts';
-import type { FakeRequest } from '../fakes/fake-server.ts';
-import { type SalesforceFake, startSalesforceFake } from '../fakes/salesforce.ts';
+import type { FakeRequest } from '../../local/fakes/fake-server.ts';
+import { type SalesforceFake, startSalesforceFake } from '../../local/fakes/salesforce.ts';
 import { runHandler, userEvent } from '../support/connector-harness.ts';
 import { apiCalls, type DocumentedOperation, undocumented } from './support/vendors-operations.ts';
 

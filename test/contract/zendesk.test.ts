@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import zendesk from '../../functions/connectors/zendesk/connector.ts';
-import { startZendeskFake, type ZendeskFake, type ZendeskFakeOptions } from '../fakes/zendesk.ts';
+import { startZendeskFake, type ZendeskFake, type ZendeskFakeOptions } from '../../local/fakes/zendesk.ts';
 import { runHandler, userEvent } from '../support/connector-harness.ts';
 import { exchangesOf } from './support/exchanges.ts';
 import { openApiContract } from './support/openapi-contract.ts';

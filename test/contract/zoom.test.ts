@@ -23,8 +23,8 @@ import {
 } from '@zoom/rivet/users';
 import { afterEach, describe, expect, it } from 'vitest';
 import zoom from '../../functions/connectors/zoom/connector.ts';
-import type { FakeRequest } from '../fakes/fake-server.ts';
-import { startZoomFake, ZOOM_SSO_LOGIN, type ZoomFake } from '../fakes/zoom.ts';
+import type { FakeRequest } from '../../local/fakes/fake-server.ts';
+import { startZoomFake, ZOOM_SSO_LOGIN, type ZoomFake } from '../../local/fakes/zoom.ts';
 import { runHandler, userEvent } from '../support/connector-harness.ts';
 import { apiCalls, type DocumentedOperation, undocumented } from './support/vendors-operations.ts';
 

@@ -5,11 +5,11 @@
  */
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runAdmin } from '../../local/admin/commands.ts';
 import { localClientConfig } from '../../local/dynamodb-local.ts';
 import { documentClient } from '../../shared/adapters/dynamodb/client.ts';
 import { generateToken } from '../../shared/adapters/dynamodb/token-store.ts';
 import { keys } from '../../shared/store/keys.ts';
+import { runAdmin } from '../../tools/admin/commands.ts';
 import { collectEvents, type EventCollector } from '../support/event-collector.ts';
 import {
   ERROR_SCHEMA,

@@ -4,9 +4,9 @@
  * and is not expected for a leaver outside it, while an "everyone" connector acts for both.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { VendorFakes } from '../../local/fakes/index.ts';
 import { shippedConnectorsOnFakes } from '../../local/shipped-connectors.ts';
 import type { LeaverEvidence } from '../../shared/connectors/evidence.ts';
-import type { VendorFakes } from '../fakes/index.ts';
 import { entraUser, PATCH_OP, startTestScim, type TestScim } from '../support/scim-client.ts';
 
 const GROUP_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:Group';

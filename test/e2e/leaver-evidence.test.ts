@@ -5,9 +5,9 @@
  * DLQ and the evidence says failed, with the error.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { VendorFakes } from '../../local/fakes/index.ts';
 import { shippedConnectorsOnFakes } from '../../local/shipped-connectors.ts';
 import type { LeaverEvidence } from '../../shared/connectors/evidence.ts';
-import type { VendorFakes } from '../fakes/index.ts';
 import { entraUser, PATCH_OP, startTestScim, type TestScim } from '../support/scim-client.ts';
 
 let scim: TestScim;

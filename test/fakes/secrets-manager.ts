@@ -4,7 +4,7 @@
  * run a connector function as deployed, reading its credentials through the AWS SDK. Point the SDK
  * at it with `AWS_ENDPOINT_URL_SECRETS_MANAGER`.
  */
-import { type FakeVendor, jsonBody, startFakeServer } from './fake-server.ts';
+import { type FakeVendor, jsonBody, startFakeServer } from '../../local/fakes/fake-server.ts';
 
 export interface SecretsManagerFake extends FakeVendor {
   /** Stores `value` (as JSON text) under `name`; returns the secret's ARN. */

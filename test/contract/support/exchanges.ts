@@ -5,7 +5,7 @@
  * @example
  * const exchanges = exchangesOf(fake, { basePath: '/api/v2', except: (path) => path === '/graphql' });
  */
-import type { FakeVendor } from '../../fakes/fake-server.ts';
+import type { FakeVendor } from '../../../local/fakes/fake-server.ts';
 
 export interface Exchange {
   readonly request: {

@@ -3,7 +3,7 @@
  * documents: each operation is a method and a path template with `{parameters}`, and a request
  * is documented when some operation's method matches and its template matches the path.
  */
-import type { FakeRequest } from '../../fakes/fake-server.ts';
+import type { FakeRequest } from '../../../local/fakes/fake-server.ts';
 
 export interface DocumentedOperation {
   readonly method: string;

@@ -6,11 +6,11 @@
  */
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startWebhookFake, type WebhookFake } from '../../../local/fakes/webhook.ts';
 import { DynamoRevocationLedger } from '../../../shared/adapters/dynamodb/revocation-ledger.ts';
 import { connectorMetrics } from '../../../shared/connectors/outcome-metrics.ts';
 import { ENV } from '../../../shared/contracts/env.ts';
 import { type SecretsManagerFake, startSecretsManagerFake } from '../../fakes/secrets-manager.ts';
-import { startWebhookFake, type WebhookFake } from '../../fakes/webhook.ts';
 import { useDynamoTable } from '../../support/dynamo.ts';
 import { sqsRecordOf, userEvent } from '../../support/lifecycle-events.ts';
 

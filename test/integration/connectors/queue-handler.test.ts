@@ -6,6 +6,7 @@
 import type { SQSRecord } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import webhook from '../../../functions/connectors/webhook/connector.ts';
+import { startWebhookFake } from '../../../local/fakes/webhook.ts';
 import { DynamoRevocationLedger } from '../../../shared/adapters/dynamodb/revocation-ledger.ts';
 import { prepareConnector } from '../../../shared/connectors/prepare.ts';
 import {
@@ -15,7 +16,6 @@ import {
 } from '../../../shared/connectors/queue-handler.ts';
 import type { PreparedConnector } from '../../../shared/connectors/runtime.ts';
 import { noGroups } from '../../../shared/connectors/scope.ts';
-import { startWebhookFake } from '../../fakes/webhook.ts';
 import { useDynamoTable } from '../../support/dynamo.ts';
 import { sqsRecordOf, userEvent } from '../../support/lifecycle-events.ts';
 import { NO_VENDOR_RETRIES, sampleConnector } from '../../support/sample-connector.ts';

@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import zoom from '../../../functions/connectors/zoom/connector.ts';
+import { startZoomFake, type ZoomFake } from '../../../local/fakes/zoom.ts';
 import { DynamoRevocationLedger } from '../../../shared/adapters/dynamodb/revocation-ledger.ts';
 import { defineConnector, type Outcome } from '../../../shared/connectors/connector.ts';
 import { prepareConnector } from '../../../shared/connectors/prepare.ts';
@@ -16,7 +17,6 @@ import {
   type RuntimeDependencies,
 } from '../../../shared/connectors/runtime.ts';
 import { noGroups } from '../../../shared/connectors/scope.ts';
-import { startZoomFake, type ZoomFake } from '../../fakes/zoom.ts';
 import { useDynamoTable } from '../../support/dynamo.ts';
 import { userEvent } from '../../support/lifecycle-events.ts';
 

@@ -6,13 +6,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runAdmin } from '../../../local/admin/commands.ts';
 import { writeRuntimeFile } from '../../../local/runtime-file.ts';
 import { DynamoDirectoryStore } from '../../../shared/adapters/dynamodb/directory-store.ts';
 import { DynamoGroupStore } from '../../../shared/adapters/dynamodb/group-store.ts';
 import { DynamoTokenStore } from '../../../shared/adapters/dynamodb/token-store.ts';
 import { DynamoUserStore } from '../../../shared/adapters/dynamodb/user-store.ts';
 import { UserService } from '../../../shared/scim/users/user-service.ts';
+import { runAdmin } from '../../../tools/admin/commands.ts';
 import { useDynamoTable } from '../../support/dynamo.ts';
 
 describe('npm run admin', () => {

@@ -4,9 +4,9 @@
  * evidence table, so the operator copies the old ledger over, and past leavers are shown again.
  */
 import { describe, expect, it } from 'vitest';
-import { runAdmin } from '../../../local/admin/commands.ts';
 import { DynamoDirectoryStore } from '../../../shared/adapters/dynamodb/directory-store.ts';
 import { DynamoRevocationLedger } from '../../../shared/adapters/dynamodb/revocation-ledger.ts';
+import { runAdmin } from '../../../tools/admin/commands.ts';
 import { useDynamoTable } from '../../support/dynamo.ts';
 
 const LEFT_AT = '2026-03-02T09:00:00.000Z';

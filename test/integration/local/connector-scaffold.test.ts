@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REGISTRY_FILE, scaffoldConnector } from '../../../local/connector-new.ts';
+import { REGISTRY_FILE, scaffoldConnector } from '../../../tools/connector-new.ts';
 
 const run = promisify(execFile);
 const repo = resolve(import.meta.dirname, '../../..');
@@ -25,8 +25,8 @@ beforeAll(async () => {
     await mkdir(join(root, dir, '..'), { recursive: true });
     await symlink(join(repo, dir), join(root, dir));
   }
-  await mkdir(join(root, 'test/fakes'), { recursive: true });
-  await symlink(join(repo, 'test/fakes/fake-server.ts'), join(root, 'test/fakes/fake-server.ts'));
+  await mkdir(join(root, 'local/fakes'), { recursive: true });
+  await symlink(join(repo, 'local/fakes/fake-server.ts'), join(root, 'local/fakes/fake-server.ts'));
   for (const entry of await readdir(join(repo, 'functions/connectors'), { withFileTypes: true }))
     if (entry.isDirectory())
       await symlink(
@@ -50,7 +50,7 @@ describe('npm run connector:new', () => {
   it('writes the connector, its fake and its test, and registers it', async () => {
     expect(files).toEqual([
       'functions/connectors/acme-hr/connector.ts',
-      'test/fakes/acme-hr.ts',
+      'local/fakes/acme-hr.ts',
       'test/unit/connectors/acme-hr.test.ts',
       REGISTRY_FILE,
     ]);

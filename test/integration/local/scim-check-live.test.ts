@@ -16,7 +16,7 @@ import { NO_VENDOR_RETRIES, sampleConnector } from '../../support/sample-connect
 import { SAMPLE_VENDOR_TOKEN, type SampleVendor, startSampleVendor } from '../../support/sample-vendor.ts';
 import { PATCH_OP, startTestScim, type TestScim, USER_SCHEMA } from '../../support/scim-client.ts';
 
-const CLI = resolve(import.meta.dirname, '../../../local/scim-check.ts');
+const CLI = resolve(import.meta.dirname, '../../../tools/scim-check.ts');
 const TSX = resolve(import.meta.dirname, '../../../node_modules/.bin/tsx');
 
 function scimCheck(...args: string[]): Promise<{ code: number | null; output: string }> {

@@ -17,7 +17,7 @@ import { CONFORMANCE_CREDENTIAL_HEADER } from '../../../shared/contracts/conform
 import { startTestScim, type TestScim } from '../../support/scim-client.ts';
 import { seedUsers } from '../../support/seed-users.ts';
 
-const CLI = resolve(import.meta.dirname, '../../../local/scim-check.ts');
+const CLI = resolve(import.meta.dirname, '../../../tools/scim-check.ts');
 const TSX = resolve(import.meta.dirname, '../../../node_modules/.bin/tsx');
 
 function scimCheck(...args: string[]): Promise<{ code: number | null; output: string }> {

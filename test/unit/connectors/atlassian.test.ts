@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import atlassian from '../../../functions/connectors/atlassian/connector.ts';
-import { type AtlassianFake, startAtlassianFake } from '../../fakes/atlassian.ts';
+import { type AtlassianFake, startAtlassianFake } from '../../../local/fakes/atlassian.ts';
 import { runHandler, userEvent } from '../../support/connector-harness.ts';
 
 let fake: AtlassianFake;

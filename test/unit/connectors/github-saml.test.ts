@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import github from '../../../functions/connectors/github/connector.ts';
-import { type GitHubFake, startGitHubFake } from '../../fakes/github.ts';
+import { type GitHubFake, startGitHubFake } from '../../../local/fakes/github.ts';
 import { runHandler, userEvent } from '../../support/connector-harness.ts';
 
 let fake: GitHubFake;

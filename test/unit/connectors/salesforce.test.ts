@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import salesforce, { soqlString } from '../../../functions/connectors/salesforce/connector.ts';
-import { type SalesforceFake, startSalesforceFake } from '../../fakes/salesforce.ts';
+import { type SalesforceFake, startSalesforceFake } from '../../../local/fakes/salesforce.ts';
 import { runHandler, userEvent } from '../../support/connector-harness.ts';
 
 let fake: SalesforceFake;

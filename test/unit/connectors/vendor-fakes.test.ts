@@ -6,8 +6,8 @@ import salesforce from '../../../functions/connectors/salesforce/connector.ts';
 import webhook from '../../../functions/connectors/webhook/connector.ts';
 import zendesk from '../../../functions/connectors/zendesk/connector.ts';
 import zoom from '../../../functions/connectors/zoom/connector.ts';
+import { type ShippedConnectorId, startVendorFakes, type VendorFakes } from '../../../local/fakes/index.ts';
 import { type ConnectorDefinition, subscribedEventTypes } from '../../../shared/connectors/connector.ts';
-import { type ShippedConnectorId, startVendorFakes, type VendorFakes } from '../../fakes/index.ts';
 import { runHandler, userEvent } from '../../support/connector-harness.ts';
 
 /** What `npm start` gets: every shipped connector pointed at its fake, for users nobody set up in advance. */

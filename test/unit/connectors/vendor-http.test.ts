@@ -1,4 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import {
+  type FakeReply,
+  type FakeRequest,
+  type FakeVendor,
+  startFakeServer,
+} from '../../../local/fakes/fake-server.ts';
 import type { VendorAuth } from '../../../shared/connectors/connector.ts';
 import { bearerToken, oauthClientCredentials } from '../../../shared/connectors/vendor-auth.ts';
 import {
@@ -10,12 +16,6 @@ import {
   VendorTimeBudgetError,
   VendorUnreachableError,
 } from '../../../shared/connectors/vendor-http-errors.ts';
-import {
-  type FakeReply,
-  type FakeRequest,
-  type FakeVendor,
-  startFakeServer,
-} from '../../fakes/fake-server.ts';
 
 /** The client against a local server, with delays short enough for a unit test. */
 const fast = { retries: 3, timeoutMs: 1_000, initialDelayMs: 5, maxDelayMs: 20, maxRetryAfterMs: 3_000 };

@@ -8,7 +8,7 @@ import {
   TIMESTAMP_HEADER,
   verify,
 } from '../../../functions/connectors/webhook/signature.ts';
-import { startWebhookFake, type WebhookFake } from '../../fakes/webhook.ts';
+import { startWebhookFake, type WebhookFake } from '../../../local/fakes/webhook.ts';
 import { runHandler, userEvent } from '../../support/connector-harness.ts';
 
 let fake: WebhookFake;

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import zendesk from '../../../functions/connectors/zendesk/connector.ts';
-import { startZendeskFake, type ZendeskFake } from '../../fakes/zendesk.ts';
+import { startZendeskFake, type ZendeskFake } from '../../../local/fakes/zendesk.ts';
 import { runHandler, userEvent } from '../../support/connector-harness.ts';
 
 let fake: ZendeskFake;

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import zoom from '../../../functions/connectors/zoom/connector.ts';
-import { startZoomFake, ZOOM_SSO_LOGIN, type ZoomFake } from '../../fakes/zoom.ts';
+import { startZoomFake, ZOOM_SSO_LOGIN, type ZoomFake } from '../../../local/fakes/zoom.ts';
 import { runHandler, userEvent } from '../../support/connector-harness.ts';
 
 let fake: ZoomFake;

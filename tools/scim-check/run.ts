@@ -1,5 +1,5 @@
 /**
- * `npm run scim-check`: replays the IdP conformance sequences (test/conformance) against any SCIM
+ * `npm run scim-check`: replays the IdP conformance sequences (tools/conformance) against any SCIM
  * base URL and prints a pass/fail table, so that an operator can verify a deployment before
  * pointing an IdP at it. It runs only with a conformance token (`npm run admin -- token mint
  * <directory> --conformance`), whose users are test users: the relay publishes nothing about
@@ -9,9 +9,9 @@
  */
 import { parseArgs } from 'node:util';
 import { CONFORMANCE_CREDENTIAL_HEADER } from '../../shared/contracts/conformance.ts';
-import { runSequence, type ScimTarget, type SequenceResult } from '../../test/conformance/runner.ts';
-import { endpointsOf, type IdpConformance, type Sequence } from '../../test/conformance/sequence.ts';
-import { idps } from '../../test/conformance/sequences/index.ts';
+import { runSequence, type ScimTarget, type SequenceResult } from '../conformance/runner.ts';
+import { endpointsOf, type IdpConformance, type Sequence } from '../conformance/sequence.ts';
+import { idps } from '../conformance/sequences/index.ts';
 import { formatReport, type ReportRow, verdictOf } from './report.ts';
 
 export const SCIM_CHECK_USAGE = `usage: npm run scim-check -- --base <SCIM base URL> --token <conformance token> [options]

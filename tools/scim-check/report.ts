@@ -3,8 +3,8 @@
  * then each failed check with the request that got the answer, each precondition the directory
  * does not meet with what to do, then a summary line.
  */
-import { describeFailures, type SequenceResult, tally } from '../../test/conformance/runner.ts';
-import type { Sequence } from '../../test/conformance/sequence.ts';
+import { describeFailures, type SequenceResult, tally } from '../conformance/runner.ts';
+import type { Sequence } from '../conformance/sequence.ts';
 
 export interface ReportRow {
   readonly idp: string;

@@ -1,8 +1,8 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { localEvidenceTableName } from '../../local/create-table.ts';
+import { localClientConfig } from '../../local/dynamodb-local.ts';
+import { readRuntimeFile } from '../../local/runtime-file.ts';
 import { documentClient } from '../../shared/adapters/dynamodb/client.ts';
-import { localEvidenceTableName } from '../create-table.ts';
-import { localClientConfig } from '../dynamodb-local.ts';
-import { readRuntimeFile } from '../runtime-file.ts';
 
 /** Which table the admin commands work on, and the URL the IdP reaches it by. */
 export interface AdminTarget {

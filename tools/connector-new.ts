@@ -1,7 +1,7 @@
 /**
  * `npm run connector:new -- <name>`: a new connector that works before its author changes a line.
  * Writes the connector (functions/connectors/<name>/connector.ts), a local fake of its vendor
- * (test/fakes/<name>.ts, which `npm start` runs it against) and its test
+ * (local/fakes/<name>.ts, which `npm start` runs it against) and its test
  * (test/unit/connectors/<name>.test.ts), and adds it to the registry. The example vendor API in
  * them (find a user by e-mail, deactivate, activate) is the part to replace with the vendor's
  * documented one; docs/connectors.md walks through it.
@@ -47,7 +47,7 @@ export async function scaffoldConnector(root: string, name: string): Promise<Sca
     throw new Error(`"${name}" is not a connector id: lower-case letters and digits, words joined by "-".`);
   const files: Record<string, string> = {
     [`functions/connectors/${name}/connector.ts`]: connectorTemplate(name),
-    [`test/fakes/${name}.ts`]: fakeTemplate(name),
+    [`local/fakes/${name}.ts`]: fakeTemplate(name),
     [`test/unit/connectors/${name}.test.ts`]: testTemplate(name),
   };
   for (const path of Object.keys(files))
@@ -230,7 +230,7 @@ export async function startFake(
 function testTemplate(name: string): string {
   return `import { afterEach, describe, expect, it } from 'vitest';
 import ${camel(name)} from '../../../functions/connectors/${name}/connector.ts';
-import { type ${pascal(name)}Fake, startFake } from '../../fakes/${name}.ts';
+import { type ${pascal(name)}Fake, startFake } from '../../../local/fakes/${name}.ts';
 import { runHandler, userEvent } from '../../support/connector-harness.ts';
 
 let fake: ${pascal(name)}Fake;
