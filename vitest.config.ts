@@ -20,10 +20,6 @@ const common = {
   testTimeout: 20_000,
   hookTimeout: 60_000,
   pool: 'forks',
-  env: {
-    // The local machine runs Node 20 while Lambda runs Node 22; the SDK's reminder is noise here.
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-  },
 } as const;
 
 const tier = (

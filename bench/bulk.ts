@@ -6,8 +6,6 @@
  * where 50 groups refer to the 950 users of the same request by bulkId. Reported: wall time, the
  * statuses, and what bounds the time here (DynamoDB Local runs transactions one at a time).
  */
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-
 import { writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { startDynamoDbLocal } from '../local/dynamodb-local.ts';

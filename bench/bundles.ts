@@ -54,7 +54,6 @@ const env = {
   AWS_REGION: 'us-east-1',
   AWS_ACCESS_KEY_ID: 'bench',
   AWS_SECRET_ACCESS_KEY: 'bench',
-  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   // The Tracer would otherwise look for the X-Ray daemon's address.
   AWS_XRAY_CONTEXT_MISSING: 'IGNORE_ERROR',
 };

@@ -8,8 +8,6 @@
  * 2. Throughput: a burst of leavers deactivated at once (an IdP's provisioning cycle), the time
  *    until every one of them is settled, in leavers and connector outcomes per second.
  */
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-
 import { writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { startDynamoDbLocal } from '../local/dynamodb-local.ts';

@@ -6,8 +6,6 @@
  * 2. End-to-end latency on the local runtime: from the SCIM response of a deactivation PATCH to
  *    the user.deactivated event reaching a leaver subscriber (stream poll + relay + bus), p50/p99.
  */
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-
 import { writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { Logger } from '@aws-lambda-powertools/logger';

@@ -5,8 +5,6 @@
  * the total, and `GET /Groups/{id}?excludedAttributes=members` at 10 and at 100,000 members.
  * The users are seeded straight into the table in the store's own item format.
  */
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-
 import { randomUUID } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';

@@ -4,8 +4,6 @@
  * of 10, and how long deleting it takes. Writes bench/results/groups.md.
  * `BENCH_GROUP_MEMBERS=20000 BENCH_RESULTS_DIR=/tmp npm run bench:groups` for a quick run.
  */
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ensureTable } from '../local/create-table.ts';

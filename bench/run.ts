@@ -3,8 +3,6 @@
  * and capacity units, beside the fewest calls any single-table design could take. Writes
  * bench/results/users.md and users.json. Sizes come from the environment (bench/users/config.ts).
  */
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-
 import { execFileSync } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';

@@ -2,9 +2,6 @@
  * `npm start`: the connector on this machine, no AWS account needed. DynamoDB Local keeps its
  * data under .local/ (git-ignored), so users survive a restart. PORT and SCIM_DEV_TOKEN are honoured.
  */
-// Lambda runs Node 22; locally Node 20 is supported, so the SDK's upgrade reminder is noise.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-
 import { eventPatterns } from '../shared/events/patterns.ts';
 import { localEvidenceTableName } from './create-table.ts';
 import { superviseDynamoDbLocal } from './dynamodb-supervisor.ts';

@@ -3,8 +3,6 @@
  * `npm start`, on DynamoDB Local (`--endpoint`) or on a deployed table (`--table`, AWS
  * credentials). `npm run admin -- help` lists the commands. `npm run token` is `admin token mint`.
  */
-// Lambda runs Node 22; locally Node 20 is supported, so the SDK's upgrade reminder is noise.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+import { runAdmin } from './admin/commands.ts';
 
-const { runAdmin } = await import('./admin/commands.ts');
 process.exitCode = await runAdmin(process.argv.slice(2), (line) => console.log(line));

@@ -146,29 +146,21 @@ async function send(
             return false;
           }
           if (!isHTTPError(error)) return undefined;
-          const { status, headers, body } = error.response;
-          const wait = RETRY_AFTER_STATUSES.includes(status) ? retryAfterMs(headers) : undefined;
+          const { status, headers } = error.response;
+          const wait = RETRY_AFTER_STATUSES.includes(status) ? retryWaitMs(headers) : undefined;
           if (wait !== undefined && wait > policy.maxRetryAfterMs) return false;
           if (wait !== undefined && wait >= deadline - Date.now()) {
             waitBeyondBudget = wait;
             return false;
           }
-          // This answer is retried, so never read: release its body, or the budget's abort would
-          // later error the open stream as an unhandled rejection.
-          if (RETRIED_STATUSES.includes(status)) body?.cancel().catch(() => undefined);
           return undefined;
         },
       },
       hooks: {
         afterResponse: [
-          async function refreshCredentialsOn401(kyRequest, _options, response, state) {
+          async function refreshCredentialsOn401({ request: kyRequest, response, retryCount }) {
             // Once per request, and only while a retry is left: a forced retry past the limit loses the response.
-            if (
-              response.status !== 401 ||
-              !auth?.refreshable ||
-              refreshed ||
-              state.retryCount >= policy.retries
-            ) {
+            if (response.status !== 401 || !auth?.refreshable || refreshed || retryCount >= policy.retries) {
               return;
             }
             refreshed = true;
@@ -208,7 +200,9 @@ async function send(
         { cause: error },
       );
     }
-    if (isHTTPError(error)) return vendorResponse(error.response, options.requestIdHeaders);
+    // ky has read the body of an error answer into `data` (JSON by content type, else text).
+    if (isHTTPError(error))
+      return vendorResponse(error.response, options.requestIdHeaders, { data: error.data });
     if (error instanceof VendorAuthFailedError) return error.response;
     if (error instanceof VendorCallError) throw error;
     if (budget.aborted) {
@@ -239,6 +233,26 @@ function resolveUrl(baseUrl: string | undefined, url: string, query?: Record<str
   return resolved;
 }
 
+/**
+ * The wait ky takes before retrying a 429 or 503: Retry-After when the vendor sends it, else the
+ * reset of its rate limit (`RateLimit-Reset`, `X-RateLimit-Retry-After`, `X-RateLimit-Reset`,
+ * `X-Rate-Limit-Reset`; a reset from 2001-09-09 on is an epoch second, below it a delay), in the
+ * order ky reads them, so that "too long to wait here" is decided on the wait ky would take.
+ *
+ * @example
+ * retryWaitMs(new Headers({ 'x-ratelimit-reset': String(Date.now() / 1000 + 60) })); // ≈ 60_000
+ */
+export function retryWaitMs(headers: Headers, now = Date.now()): number | undefined {
+  if (headers.has('retry-after')) return retryAfterMs(headers, now);
+  const reset = ['ratelimit-reset', 'x-ratelimit-retry-after', 'x-ratelimit-reset', 'x-rate-limit-reset']
+    .map((name) => [name, headers.get(name)?.trim()] as const)
+    .find(([, value]) => value !== undefined);
+  if (!reset?.[1] || !/^\d+$/.test(reset[1])) return undefined;
+  const seconds = Number(reset[1]);
+  const epoch = reset[0] !== 'x-ratelimit-retry-after' && seconds >= 1_000_000_000;
+  return epoch ? Math.max(0, seconds * 1000 - now) : seconds * 1000;
+}
+
 /** Retry-After in milliseconds: delta-seconds or an HTTP date (RFC 9110 §10.2.3). */
 export function retryAfterMs(headers: Headers, now = Date.now()): number | undefined {
   const value = headers.get('retry-after')?.trim();
@@ -251,13 +265,17 @@ export function retryAfterMs(headers: Headers, now = Date.now()): number | undef
 async function vendorResponse(
   response: KyResponse,
   requestIdHeaders?: readonly string[],
+  read?: { readonly data: unknown },
 ): Promise<VendorResponse> {
-  const text = await response.text();
-  let body: unknown;
-  try {
-    body = text === '' ? undefined : JSON.parse(text);
-  } catch {
-    body = undefined;
+  const data = read ? read.data : await response.text();
+  // Some vendors send JSON without a JSON content type: their text is parsed all the same.
+  let body: unknown = data;
+  if (typeof data === 'string') {
+    try {
+      body = data === '' ? undefined : JSON.parse(data);
+    } catch {
+      body = undefined;
+    }
   }
   const requestId = (requestIdHeaders ?? ['x-request-id'])
     .map((name) => response.headers.get(name))

@@ -3,8 +3,8 @@
  *
  * No machine-readable description of these calls is usable here: `jira.js` (the generated client
  * the issue names) covers the Organizations REST API v2 only in its repository's unreleased code;
- * the version on npm (6.2.0) has no admin module and needs Node 22 while this project runs on
- * Node 20, and no other npm package carries the Organizations or User management API. So this
+ * the version on npm (6.2.0) has no admin module, and no other npm package carries the
+ * Organizations or User management API. So this
  * test holds the facts we rely on, transcribed from the Organizations REST API v2 and the User
  * management REST API references (sources below), and checks the connector's requests against
  * them: every call is a documented operation, the user search sends only documented fields (and

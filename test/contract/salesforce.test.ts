@@ -2,9 +2,8 @@
  * Contract: the Salesforce connector and its fake against Salesforce's published reference.
  *
  * No machine-readable description of these calls is usable here: Salesforce publishes no OpenAPI
- * for the REST sObject and query resources, and `jsforce` (the client the issue names) needs
- * Node 22 or later while this project runs on Node 20, and ships TypeScript types of the sObjects
- * rather than a schema of the REST API. So this test holds the facts we rely on, transcribed from
+ * for the REST sObject and query resources, and `jsforce` (the client the issue names) ships
+ * TypeScript types of the sObjects rather than a schema of the REST API. So this test holds the facts we rely on, transcribed from
  * the REST API Developer Guide and the Object Reference (sources below), and checks the
  * connector's requests against them: every call is a documented resource, every write uses a
  * call the object supports (User: update; UserLogin: query, update; AuthSession: query, delete),

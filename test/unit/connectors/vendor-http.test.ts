@@ -10,6 +10,7 @@ import { bearerToken, oauthClientCredentials } from '../../../shared/connectors/
 import {
   createVendorHttp,
   retryAfterMs,
+  retryWaitMs,
   type VendorHttpOptions,
 } from '../../../shared/connectors/vendor-http.ts';
 import {
@@ -61,6 +62,30 @@ describe('vendor HTTP client', () => {
     expect(response.headers.get('retry-after')).toBe('3600');
     expect(server.requests).toHaveLength(1);
     expect(Date.now() - started).toBeLessThan(500);
+  });
+
+  it('does not wait for a rate-limit reset beyond its cap either: the 429 is the answer', async () => {
+    await serve();
+    const reset = String(Math.ceil(Date.now() / 1000) + 600);
+    server.failNext(1, {
+      status: 429,
+      headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': reset },
+    });
+    const started = Date.now();
+    const response = await client().request({ method: 'GET', url: 'users/1' });
+    expect(response).toMatchObject({ status: 429, body: { error: 'status 429' } });
+    expect(server.requests).toHaveLength(1);
+    expect(Date.now() - started).toBeLessThan(500);
+  });
+
+  it('waits for a near rate-limit reset (no Retry-After) before retrying', async () => {
+    await serve();
+    server.failNext(1, { status: 429, headers: { 'ratelimit-reset': '1' } });
+    const started = Date.now();
+    const response = await client().request({ method: 'GET', url: 'users/1' });
+    expect(response.status).toBe(200);
+    expect(server.requests).toHaveLength(2);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(950);
   });
 
   it('retries 5xx answers with backoff and returns the success', async () => {
@@ -288,5 +313,16 @@ describe('Retry-After', () => {
     expect(at('Mon, 02 Mar 2026 08:59:00 GMT')).toBe(0);
     expect(at('soon')).toBeUndefined();
     expect(retryAfterMs(new Headers())).toBeUndefined();
+  });
+
+  it('falls back to the rate-limit reset, as an epoch second or a delay, as ky does', () => {
+    const now = Date.parse('2026-03-02T09:00:00Z');
+    const wait = (headers: Record<string, string>) => retryWaitMs(new Headers(headers), now);
+    expect(wait({ 'retry-after': '5', 'x-ratelimit-reset': String(now / 1000 + 60) })).toBe(5_000);
+    expect(wait({ 'x-ratelimit-reset': String(now / 1000 + 60) })).toBe(60_000);
+    expect(wait({ 'ratelimit-reset': '30' })).toBe(30_000);
+    expect(wait({ 'x-ratelimit-retry-after': '2000000000' })).toBe(2_000_000_000_000);
+    expect(wait({ 'x-ratelimit-reset': 'later' })).toBeUndefined();
+    expect(wait({})).toBeUndefined();
   });
 });
