@@ -4,8 +4,8 @@ import { ScimError } from '../../scim/errors.ts';
 import type { IndexLookup } from '../../scim/filter/index.ts';
 import type { ScimResource } from '../../scim/resource.ts';
 import { keys } from '../../store/keys.ts';
-import { resourceCounterUpdate } from './resource-counter.ts';
 import { ResourceStore } from './resource-store.ts';
+import { creationActions, replacementActions } from './resource-writes.ts';
 import { MAX_TRANSACTION_ITEMS, transactWrite } from './transact.ts';
 import { deleteUser } from './user-delete.ts';
 import { fromUserItem, toUserItem, userNameClaimItem } from './user-item.ts';
@@ -43,21 +43,14 @@ export class DynamoUserStore extends ResourceStore<StoredUser> implements UserSt
     const item = toUserItem(directoryId, stored, actor);
     assertIndexable(item.indexSks.length);
     const result = await transactWrite(this.client, {
-      TransactItems: [
-        { Put: { TableName: this.tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' } },
-        // The claim item is what makes userName unique: a second create finds it and the whole transaction fails.
-        {
-          Put: {
-            TableName: this.tableName,
-            Item: userNameClaimItem(directoryId, user.id, item.userName),
-            ConditionExpression: 'attribute_not_exists(pk)',
-          },
-        },
-        ...item.indexSks.map((sk) => ({
-          Put: { TableName: this.tableName, Item: { pk: item.pk, sk, type: 'IndexEntry', userId: user.id } },
-        })),
-        resourceCounterUpdate(this.tableName, directoryId, 'User', +1),
-      ],
+      // The claim is what makes userName unique: a second create finds it and the whole transaction fails.
+      TransactItems: creationActions(this.tableName, {
+        directoryId,
+        resourceType: 'User',
+        item,
+        claimItem: userNameClaimItem(directoryId, user.id, item.userName),
+        indexItem: (sk) => ({ pk: item.pk, sk, type: 'IndexEntry', userId: user.id }),
+      }),
     });
     if (!result.ok) {
       if (result.reasons[1] === 'ConditionalCheckFailed') throw userNameTaken(user.resource);
@@ -84,36 +77,15 @@ export class DynamoUserStore extends ResourceStore<StoredUser> implements UserSt
     };
     const item = toUserItem(directoryId, stored, actor);
     const before = toUserItem(directoryId, current, actor);
-    const removedIndex = before.indexSks.filter((sk) => !item.indexSks.includes(sk));
-    const addedIndex = item.indexSks.filter((sk) => !before.indexSks.includes(sk));
     const claimMoves = before.claimSk !== item.claimSk;
     assertIndexable(item.indexSks.length);
-    const userPut = {
-      TableName: this.tableName,
-      Item: item,
-      // The optimistic lock: only the version we read may be replaced, and never a user being deleted.
-      ConditionExpression: '#version = :expected AND attribute_not_exists(#deleting)',
-      ExpressionAttributeNames: { '#version': 'version', '#deleting': 'deleting' },
-      ExpressionAttributeValues: { ':expected': current.version },
-    };
-    const related = [
-      ...(claimMoves
-        ? [
-            {
-              Put: {
-                TableName: this.tableName,
-                Item: { pk: item.pk, sk: item.claimSk, type: 'UserNameClaim', userId: current.id },
-                ConditionExpression: 'attribute_not_exists(pk)',
-              },
-            },
-            { Delete: { TableName: this.tableName, Key: { pk: item.pk, sk: before.claimSk } } },
-          ]
-        : []),
-      ...removedIndex.map((sk) => ({ Delete: { TableName: this.tableName, Key: { pk: item.pk, sk } } })),
-      ...addedIndex.map((sk) => ({
-        Put: { TableName: this.tableName, Item: { pk: item.pk, sk, type: 'IndexEntry', userId: current.id } },
-      })),
-    ];
+    const [{ Put: userPut }, ...related] = replacementActions(this.tableName, {
+      before,
+      after: item,
+      expectedVersion: current.version,
+      claimItem: () => userNameClaimItem(directoryId, current.id, item.userName),
+      indexItem: (sk) => ({ pk: item.pk, sk, type: 'IndexEntry', userId: current.id }),
+    });
     if (related.length === 0) {
       // Most updates (a deactivation, a title) touch no claim or index entry: a conditional PutItem
       // is exactly as atomic as a one-item transaction, at half the write capacity.
