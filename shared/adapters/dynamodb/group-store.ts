@@ -1,12 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  type QueryCommandInput,
-} from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type {
   GroupDeletion,
   GroupPage,
@@ -16,18 +9,15 @@ import type {
   MembershipDelta,
   StoredGroup,
 } from '../../ports/group-store.ts';
-import type { PagePosition, PositionedPage } from '../../ports/paging.ts';
-import { type Actor, VersionConflict } from '../../ports/user-store.ts';
+import type { Actor } from '../../ports/user-store.ts';
 import { ScimError } from '../../scim/errors.ts';
 import type { IndexLookup } from '../../scim/filter/index.ts';
 import type { ScimResource } from '../../scim/resource.ts';
-import { isKeyable, keys } from '../../store/keys.ts';
-import { batchGet } from './batch.ts';
+import { keys } from '../../store/keys.ts';
 import { deleteGroup, resumeGroupDelete } from './group-delete.ts';
 import { displayNameOf, fromGroupItem } from './group-item.ts';
+import { countMembers, effectiveDelta, memberSlice } from './group-members.ts';
 import { groupCreation, groupReplacement, versionOf } from './group-writes.ts';
-import { queryIndexPage } from './index-page.ts';
-import { queryPositionedPage } from './key-page.ts';
 import {
   bumpGroupVersion,
   groupIdsOf,
@@ -35,14 +25,10 @@ import {
   liveUsers,
   type MembershipResult,
   membersAmong,
-  readGroup,
-  type Table,
   writeMembershipChange,
 } from './membership.ts';
 import { undoMembershipChange } from './membership-undo.ts';
-import { queryPrefix } from './query-prefix.ts';
-import { readResourceCount } from './resource-counter.ts';
-import { retryOnTransactionConflict } from './transact.ts';
+import { ResourceStore } from './resource-store.ts';
 
 /** How many unknown member ids an error names before it says "and N more". */
 const NAMED_IDS = 20;
@@ -53,14 +39,14 @@ const NAMED_IDS = 20;
  * group's sharded member counter and a MembershipChange item the stream relay turns into events.
  * So adding k members costs O(k) whatever the group's size, and the count is exact.
  */
-export class DynamoGroupStore implements GroupStore {
-  private readonly table: Table;
-
-  constructor(
-    private readonly client: DynamoDBDocumentClient,
-    private readonly tableName: string,
-  ) {
-    this.table = { client, tableName };
+export class DynamoGroupStore extends ResourceStore<StoredGroup> implements GroupStore {
+  constructor(client: DynamoDBDocumentClient, tableName: string) {
+    super(client, tableName, {
+      resourceType: 'Group',
+      prefix: keys.groupPrefix,
+      keyOf: keys.group,
+      fromItem: fromGroupItem,
+    });
   }
 
   async create(
@@ -102,10 +88,6 @@ export class DynamoGroupStore implements GroupStore {
     );
   }
 
-  async get(directoryId: string, id: string): Promise<StoredGroup | undefined> {
-    return readGroup(this.table, directoryId, id);
-  }
-
   async update(
     directoryId: string,
     current: StoredGroup,
@@ -114,7 +96,7 @@ export class DynamoGroupStore implements GroupStore {
     options: { ifMatch?: boolean } = {},
   ): Promise<StoredGroup> {
     const attributesChange = !isDeepStrictEqual(change.resource, current.resource);
-    const delta = await this.effectiveDelta(directoryId, current.id, change.members);
+    const delta = await effectiveDelta(this.table, directoryId, current.id, change.members);
     if (!attributesChange && delta.add.length === 0 && delta.remove.length === 0) return current;
     await this.assertUsers(directoryId, delta.add);
 
@@ -147,13 +129,7 @@ export class DynamoGroupStore implements GroupStore {
     if (groupWrite.length === 1 && delta.add.length === 0 && delta.remove.length === 0) {
       // Most attribute changes move no claim or index entry: a conditional PutItem is exactly as
       // atomic as a one-item transaction, at half the write capacity.
-      try {
-        await retryOnTransactionConflict(() => this.client.send(new PutCommand(groupWrite[0].Put)));
-      } catch (error) {
-        if (error instanceof ConditionalCheckFailedException)
-          throw await this.goneOrConflict(directoryId, current.id);
-        throw error;
-      }
+      await this.putUnlessChanged(directoryId, current.id, groupWrite[0].Put);
       return next;
     }
     const result = await writeMembershipChange(this.table, {
@@ -199,28 +175,10 @@ export class DynamoGroupStore implements GroupStore {
     switch (lookup.index) {
       case 'id':
         return this.getMany(directoryId, [lookup.value]);
-      case 'displayName': {
-        const { Item } = await this.client.send(
-          new GetCommand({
-            TableName: this.tableName,
-            Key: keys.groupDisplayNameClaim(directoryId, lookup.value),
-            ConsistentRead: true,
-          }),
-        );
-        return this.getMany(directoryId, Item ? [String(Item.groupId)] : []);
-      }
-      case 'externalId': {
-        const entries = await queryPrefix(
-          this.client,
-          this.tableName,
-          keys.partition(directoryId),
-          keys.groupIndexPrefix('externalId', lookup.value),
-        );
-        return this.getMany(
-          directoryId,
-          entries.map((entry) => String(entry.groupId)),
-        );
-      }
+      case 'displayName':
+        return this.claimedBy(directoryId, keys.groupDisplayNameClaim(directoryId, lookup.value), 'groupId');
+      case 'externalId':
+        return this.indexedBy(directoryId, keys.groupIndexPrefix('externalId', lookup.value), 'groupId');
       case 'members.value':
         return this.getMany(directoryId, await groupIdsOf(this.table, directoryId, lookup.value));
       default:
@@ -229,59 +187,12 @@ export class DynamoGroupStore implements GroupStore {
   }
 
   async page(directoryId: string, startIndex: number, count: number): Promise<GroupPage> {
-    const { items, totalResults } = await queryIndexPage(this.client, this.tableName, {
-      directoryId,
-      resourceType: 'Group',
-      prefix: keys.groupPrefix,
-      startIndex,
-      count,
-      fromItem: fromGroupItem,
-    });
+    const { items, totalResults } = await this.indexPage(directoryId, startIndex, count);
     return { groups: items, totalResults };
   }
 
-  /** Groups being deleted are left out, as from `page` and `scan`: the group reads as 404 already. */
-  async pageAt(
-    directoryId: string,
-    position: PagePosition,
-    count: number,
-  ): Promise<PositionedPage<StoredGroup>> {
-    return queryPositionedPage(this.client, this.tableName, {
-      partitionKey: keys.partition(directoryId),
-      prefix: keys.groupPrefix,
-      sortKeyOf: (id) => keys.group(directoryId, id).sk,
-      position,
-      count,
-      skipDeleting: true,
-      fromItem: fromGroupItem,
-      totalResults: () => this.count(directoryId),
-    });
-  }
-
-  async *scan(directoryId: string): AsyncIterable<StoredGroup> {
-    let exclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        this.groupsQuery(directoryId, { ExclusiveStartKey: exclusiveStartKey }),
-      );
-      for (const item of page.Items ?? []) yield fromGroupItem(item);
-      exclusiveStartKey = page.LastEvaluatedKey;
-    } while (exclusiveStartKey);
-  }
-
-  /** The number of groups: the sum of the counter shards, one Query whatever the directory's size. */
-  async count(directoryId: string): Promise<number> {
-    return (await readResourceCount(this.client, this.tableName, directoryId, 'Group')).total;
-  }
-
   async memberCount(directoryId: string, groupId: string): Promise<number> {
-    const shards = await queryPrefix(
-      this.client,
-      this.tableName,
-      keys.partition(directoryId),
-      keys.memberCounterPrefix(groupId),
-    );
-    return shards.reduce((sum, shard) => sum + Number(shard.n ?? 0), 0);
+    return countMembers(this.table, directoryId, groupId);
   }
 
   async membersAmong(directoryId: string, groupId: string, userIds: readonly string[]): Promise<Set<string>> {
@@ -293,70 +204,12 @@ export class DynamoGroupStore implements GroupStore {
     groupId: string,
     options: { after?: string; limit: number },
   ): Promise<MemberSlice> {
-    if (options.limit <= 0) return { userIds: [] };
-    const page = await this.client.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: {
-          ':pk': keys.partition(directoryId),
-          ':prefix': keys.memberPrefix(groupId),
-        },
-        ProjectionExpression: '#userId',
-        ExpressionAttributeNames: { '#userId': 'userId' },
-        ConsistentRead: true,
-        Limit: options.limit,
-        ...(options.after === undefined
-          ? {}
-          : { ExclusiveStartKey: keys.member(directoryId, groupId, options.after) }),
-      }),
-    );
-    const userIds = (page.Items ?? []).map((item) => String(item.userId));
-    const last = userIds.at(-1);
-    // The next slice starts after the last member returned: the member's own key, so the order is
-    // the key order and a member added or removed meanwhile neither shifts nor repeats the rest.
-    return page.LastEvaluatedKey && last !== undefined ? { userIds, next: last } : { userIds };
+    return memberSlice(this.table, directoryId, groupId, options);
   }
 
   async groupsOf(directoryId: string, userId: string): Promise<GroupRef[]> {
     const groups = await this.getMany(directoryId, await groupIdsOf(this.table, directoryId, userId));
     return groups.map((group) => ({ id: group.id, displayName: displayNameOf(group.resource) }));
-  }
-
-  /**
-   * The add and remove that actually change something: adds of non-members, removes of members.
-   * An id both added and removed ends up removed (`remove` applies last). For `replaceAll` the
-   * current members are read: O(group size), inherent to replacing a whole member list.
-   */
-  private async effectiveDelta(
-    directoryId: string,
-    groupId: string,
-    delta: MembershipDelta | undefined,
-  ): Promise<{ add: string[]; remove: string[] }> {
-    if (!delta) return { add: [], remove: [] };
-    const removed = new Set(delta.remove);
-    if (delta.replaceAll) {
-      const current = new Set(await this.allMembers(directoryId, groupId));
-      const target = new Set([...delta.replaceAll, ...delta.add].filter((id) => !removed.has(id)));
-      return {
-        add: [...target].filter((id) => !current.has(id)),
-        remove: [...current].filter((id) => !target.has(id)),
-      };
-    }
-    const adds = [...new Set(delta.add)].filter((id) => !removed.has(id));
-    const among = await membersAmong(this.table, directoryId, groupId, [...adds, ...removed]);
-    return { add: adds.filter((id) => !among.has(id)), remove: [...removed].filter((id) => among.has(id)) };
-  }
-
-  private async allMembers(directoryId: string, groupId: string): Promise<string[]> {
-    const userIds: string[] = [];
-    let after: string | undefined;
-    do {
-      const slice = await this.members(directoryId, groupId, { limit: 1000, ...(after ? { after } : {}) });
-      userIds.push(...slice.userIds);
-      after = slice.next;
-    } while (after !== undefined);
-    return userIds;
   }
 
   /** Every id to add must be a live user of this directory, or nothing of the change is written. */
@@ -403,36 +256,6 @@ export class DynamoGroupStore implements GroupStore {
       case 'group':
         return groupFailure();
     }
-  }
-
-  /** Live groups by id (none being deleted), in id order. */
-  private async getMany(directoryId: string, ids: readonly string[]): Promise<StoredGroup[]> {
-    const groupKeys = [...new Set(ids)].map((id) => keys.group(directoryId, id)).filter(isKeyable);
-    const items = await batchGet(this.client, this.tableName, groupKeys);
-    return items
-      .map(fromGroupItem)
-      .filter((group) => !group.deleting)
-      .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  }
-
-  /** The directory's groups in id order, strongly consistent, those being deleted left out. */
-  private groupsQuery(directoryId: string, options: Pick<QueryCommandInput, 'ExclusiveStartKey'>) {
-    return new QueryCommand({
-      TableName: this.tableName,
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-      FilterExpression: 'attribute_not_exists(#deleting)',
-      ExpressionAttributeNames: { '#deleting': 'deleting' },
-      ExpressionAttributeValues: { ':pk': keys.partition(directoryId), ':prefix': keys.groupPrefix },
-      ConsistentRead: true,
-      ...options,
-    });
-  }
-
-  private async goneOrConflict(directoryId: string, id: string): Promise<Error> {
-    const stored = await this.get(directoryId, id);
-    return stored && !stored.deleting
-      ? new VersionConflict(`Group ${id} changed concurrently`)
-      : ScimError.notFound(`Group ${id} not found.`);
   }
 }
 

@@ -14,8 +14,7 @@ import {
 } from './group-item.ts';
 import type { GroupVersion, TransactItem } from './membership.ts';
 import { resourceCounterUpdate } from './resource-counter.ts';
-
-type PutAction = TransactItem & { Put: NonNullable<TransactItem['Put']> };
+import { creationActions, type PutAction, replacementActions } from './resource-writes.ts';
 
 /** A new group: its item, its claim (which fails the transaction if the name is taken), its index entry, the count. */
 export function groupCreation(
@@ -25,22 +24,13 @@ export function groupCreation(
   actor: Actor,
 ): [PutAction, ...TransactItem[]] {
   const item = toGroupItem(directoryId, group, actor);
-  return [
-    { Put: { TableName: tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' } },
-    // The claim item is what makes displayName unique: a second create (an IdP retrying its
-    // POST) finds it and the whole transaction fails.
-    {
-      Put: {
-        TableName: tableName,
-        Item: displayNameClaimItem(directoryId, group.id, item.displayName),
-        ConditionExpression: 'attribute_not_exists(pk)',
-      },
-    },
-    ...item.indexSks.map((sk) => ({
-      Put: { TableName: tableName, Item: groupIndexItem(directoryId, group.id, sk) },
-    })),
-    groupCounterUpdate(tableName, directoryId, +1),
-  ];
+  return creationActions(tableName, {
+    directoryId,
+    resourceType: 'Group',
+    item,
+    claimItem: displayNameClaimItem(directoryId, group.id, item.displayName),
+    indexItem: (sk) => groupIndexItem(directoryId, group.id, sk),
+  });
 }
 
 /**
@@ -55,38 +45,13 @@ export function groupReplacement(
   actor: Actor,
 ): [PutAction, ...TransactItem[]] {
   const item = toGroupItem(directoryId, next, actor);
-  const before = toGroupItem(directoryId, current, actor);
-  const claimMoves = before.claimSk !== item.claimSk;
-  return [
-    {
-      Put: {
-        TableName: tableName,
-        Item: item,
-        // The optimistic lock: only the version we read may be replaced.
-        ConditionExpression: '#version = :expected AND attribute_not_exists(#deleting)',
-        ExpressionAttributeNames: { '#version': 'version', '#deleting': 'deleting' },
-        ExpressionAttributeValues: { ':expected': current.version },
-      },
-    },
-    ...(claimMoves
-      ? [
-          {
-            Put: {
-              TableName: tableName,
-              Item: displayNameClaimItem(directoryId, current.id, item.displayName),
-              ConditionExpression: 'attribute_not_exists(pk)',
-            },
-          },
-          { Delete: { TableName: tableName, Key: { pk: item.pk, sk: before.claimSk } } },
-        ]
-      : []),
-    ...before.indexSks
-      .filter((sk) => !item.indexSks.includes(sk))
-      .map((sk) => ({ Delete: { TableName: tableName, Key: { pk: item.pk, sk } } })),
-    ...item.indexSks
-      .filter((sk) => !before.indexSks.includes(sk))
-      .map((sk) => ({ Put: { TableName: tableName, Item: groupIndexItem(directoryId, current.id, sk) } })),
-  ];
+  return replacementActions(tableName, {
+    before: toGroupItem(directoryId, current, actor),
+    after: item,
+    expectedVersion: current.version,
+    claimItem: () => displayNameClaimItem(directoryId, current.id, item.displayName),
+    indexItem: (sk) => groupIndexItem(directoryId, current.id, sk),
+  });
 }
 
 /** The directory's group count and generation (resource-counter.ts), on a random one of its shards. */
