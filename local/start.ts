@@ -83,7 +83,7 @@ SCIM connector running on DynamoDB Local (data in .local/dynamodb)
 
   Try:  curl -H "Authorization: Bearer ${runtime.token}" "${runtime.baseUrl}/Users?filter=userName%20eq%20%22ada%40example.com%22"
 
-  More directories and tokens:  npm run admin -- help
+  More directories and tokens:  npm run admin -- --help
 
   Connectors: ${connectors?.description ?? 'none'}
   Evidence of a leaver:         npm run admin -- evidence <userName>
