@@ -79,6 +79,15 @@ export async function parseAdmin(
     .configureHelp({ helpWidth: 100 })
     .configureOutput(outputOf(''))
     .addHelpText('after', TARGET_HELP);
+  // The target may come before the command too (`admin --table t token list x`), as it always could.
+  for (const option of [
+    '--endpoint <url>',
+    '--table <name>',
+    '--evidence-table <name>',
+    '--base-url <url>',
+    '--runtime-file <path>',
+  ])
+    program.addOption(new Option(option).hideHelp());
   // One line, never the whole usage again: the usage is one `--help` away, of this very command.
   function outputOf(path: string) {
     return {
@@ -103,7 +112,7 @@ export async function parseAdmin(
       .addOption(new Option('--runtime-file <path>', 'where npm start writes its runtime file').hideHelp())
       .action(async (...params: unknown[]) => {
         const command = params.at(-1) as Program;
-        exitCode = await dispatch(path, kebabFlags(command.opts()), command.args);
+        exitCode = await dispatch(path, kebabFlags(command.optsWithGlobals()), command.args);
       });
   const formatOption = () =>
     new Option('--format <format>', 'output format').choices(FORMATS).default('table');

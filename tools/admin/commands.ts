@@ -52,6 +52,11 @@ export async function runAdmin(
         printError(`error: ${error.message.replace(/\.$/, '')} (see npm run admin -- ${name} --help)`);
         return 2;
       }
+      // An unreachable table, missing AWS credentials…: one line as well, exit code 1 as before.
+      if (error instanceof Error) {
+        printError(`error: ${error.message || error.name}`);
+        return 1;
+      }
       throw error;
     } finally {
       target?.client.destroy();
@@ -106,8 +111,9 @@ const commands: Readonly<Record<string, Command>> = {
   },
   'directory list': async (input) => {
     // Tab-separated under a header row: readable, and still one `cut -f` away for a script.
+    const directories = await stores(input).directories.list();
     input.print('DIRECTORY\tNAME\tCREATED\tAUTHENTICATION');
-    for (const directory of await stores(input).directories.list())
+    for (const directory of directories)
       input.print(
         `${directory.id}\t${directory.displayName}\t${directory.created}\t${directory.oauth ? `oauth: ${directory.oauth.issuer}` : 'static tokens'}`,
       );
@@ -170,8 +176,9 @@ are not published (no connector acts on it, the evidence never lists it).
     const id = directoryArg(input);
     await requireDirectory(input, id);
     const now = new Date().toISOString();
+    const tokens = await stores(input).tokens.list(id);
     input.print('TOKEN ID\tLABEL\tCREATED\tSTATE\tLAST USED');
-    for (const t of await stores(input).tokens.list(id)) {
+    for (const t of tokens) {
       const state = t.revokedAt
         ? `revoked ${t.revokedAt}`
         : t.expiresAt && t.expiresAt <= now

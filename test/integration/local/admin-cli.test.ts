@@ -32,6 +32,9 @@ describe('npm run admin', () => {
     expect((await run('directory', 'create', 'okta', '--name', 'Okta acquisition')).code).toBe(0);
     const listed = await run('directory', 'list');
     expect(listed.output.split('\n')[0]).toBe('DIRECTORY\tNAME\tCREATED\tAUTHENTICATION');
+    // The target flags may also come first, as they always could.
+    const first = await runAdmin([...target(), 'directory', 'list'], () => undefined);
+    expect(first).toBe(0);
     expect(listed.output).toMatch(/^okta\tOkta acquisition\t\d{4}-\d{2}-\d{2}T\S+\tstatic tokens$/m);
   });
 
@@ -67,6 +70,13 @@ describe('npm run admin', () => {
     const option = await run('directory', 'list', '--frobnicate');
     expect(option.code).toBe(2);
     expect(option.output.split('\n')).toHaveLength(1);
+    const unreachable: string[] = [];
+    expect(
+      await runAdmin(['directory', 'list', '--endpoint', 'http://127.0.0.1:1'], (line) =>
+        unreachable.push(line),
+      ),
+    ).toBe(1);
+    expect(unreachable).toEqual([expect.stringMatching(/^error: .*ECONNREFUSED/)]);
     const refused = await run('token', 'mint', 'okta', '--expires-in-days', '0');
     expect(refused).toEqual({
       code: 2,
