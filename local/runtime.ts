@@ -42,6 +42,8 @@ import { type StreamPoller, startStreamPoller } from './stream-poller.ts';
 export interface LocalRuntimeOptions {
   /** DynamoDB Local's endpoint. */
   readonly dynamoEndpoint: string;
+  /** Told each step of the start-up ("Creating tables…"), so a slow start is not a silent one. */
+  readonly onProgress?: (step: string) => void;
   readonly tableName: string;
   /** The evidence table (revocation ledger). @default `{tableName}-evidence` */
   readonly evidenceTableName?: string;
@@ -122,6 +124,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   const health = options.dynamoHealth;
   const paused = health ? () => !health.available() : undefined;
 
+  options.onProgress?.('Creating tables…');
   const { directory: table } = await ensureTables(
     dynamoClientFor(options.dynamoEndpoint),
     options.tableName,
@@ -135,6 +138,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   const ledger = new DynamoRevocationLedger(client, evidenceTableName);
   const evidence = new EvidenceService(ledger);
   // Connectors subscribe before the stream is read, so that they see the first event too.
+  if (options.connectors && options.connectors.length > 0) options.onProgress?.('Starting connectors…');
   const connectors =
     options.connectors && options.connectors.length > 0
       ? startLocalConnectors({
@@ -179,6 +183,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   const token = options.token ?? generateToken();
   await tokens.register(directoryId, token, { label: 'local runtime' });
 
+  options.onProgress?.('Loading the SCIM functions…');
   const handlers = {} as Record<ScimFunctionName, Handler>;
   for (const [name, fn] of Object.entries(scimFunctions) as [
     ScimFunctionName,

@@ -14,6 +14,9 @@ import { STREAM_CHECKPOINT_FILE } from './stream-checkpoint-file.ts';
 const port = Number(process.env.PORT ?? 8080);
 const tableName = 'scim-directory';
 const evidenceTableName = localEvidenceTableName(tableName);
+// A step per line until the banner: the first start takes seconds, and a silent terminal looks hung.
+const progress = (step: string) => console.log(step);
+progress('Starting DynamoDB Local…');
 // Restarted when its JVM dies; after too many deaths `npm start` stops, saying why.
 const dynamo = await superviseDynamoDbLocal({
   dataDir: '.local/dynamodb',
@@ -43,9 +46,11 @@ let runtime: Awaited<ReturnType<typeof startLocalRuntime>> | undefined;
 let connectors: LocalConnectorChoice | undefined;
 try {
   // Every shipped connector against its local fake, unless .local/connectors.json says otherwise.
+  progress("Starting the connectors' local applications (fakes)…");
   connectors = await localConnectors();
   runtime = await startLocalRuntime({
     dynamoEndpoint: dynamo.endpoint,
+    onProgress: progress,
     tableName,
     evidenceTableName,
     port,
@@ -78,7 +83,7 @@ SCIM connector running on DynamoDB Local (data in .local/dynamodb)
 
   Try:  curl -H "Authorization: Bearer ${runtime.token}" "${runtime.baseUrl}/Users?filter=userName%20eq%20%22ada%40example.com%22"
 
-  More directories and tokens:  npm run admin -- help
+  More directories and tokens:  npm run admin -- --help
 
   Connectors: ${connectors?.description ?? 'none'}
   Evidence of a leaver:         npm run admin -- evidence <userName>

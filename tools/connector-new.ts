@@ -11,6 +11,7 @@ import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { Command, CommanderError } from 'commander';
 
 export interface ScaffoldResult {
   /** Paths written, relative to the root. */
@@ -276,17 +277,28 @@ describe('${title(name)} connector, against its local fake', () => {
 
 // Run as a script: `npm run connector:new -- <name>`.
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const name = process.argv[2];
-  if (!name) {
-    console.error('usage: npm run connector:new -- <name>   (kebab-case, e.g. acme-hr)');
-    process.exitCode = 2;
-  } else {
-    try {
+  const program = new Command('npm run connector:new --')
+    .description(
+      'Scaffolds a connector, a local fake of its vendor and its test, and adds it to the registry.',
+    )
+    .argument('<name>', 'the connector, in kebab-case, e.g. acme-hr')
+    .exitOverride()
+    .configureOutput({
+      // One line, never the usage again: it is one --help away.
+      outputError: (text, write) =>
+        write(`${text.trim().replace(/\s*\n\s*/g, ' ')} (see npm run connector:new -- --help)\n`),
+    })
+    .action(async (name: string) => {
       const { files } = await scaffoldConnector(process.cwd(), name);
       console.log(`Created the ${name} connector:\n${files.map((file) => `  ${file}`).join('\n')}
 Next: npx vitest run test/unit/connectors/${name}.test.ts, then replace the example vendor API (docs/connectors.md).`);
-    } catch (error) {
-      console.error((error as Error).message);
+    });
+  try {
+    await program.parseAsync();
+  } catch (error) {
+    if (error instanceof CommanderError) process.exitCode = error.exitCode === 0 ? 0 : 2;
+    else {
+      console.error(`error: ${(error as Error).message}`);
       process.exitCode = 2;
     }
   }

@@ -33,6 +33,8 @@ interface Started {
   child: ChildProcess;
   baseUrl: string;
   token: string;
+  /** What it printed up to the banner. */
+  output: string;
 }
 
 /** Runs `npm start`'s entry in `cwd` and waits for it to print the base URL and token. */
@@ -51,7 +53,7 @@ function start(cwd: string): Promise<Started> {
       const token = /Secret token \(Bearer\):\s+(\S+)/.exec(output)?.[1];
       if (baseUrl && token) {
         clearTimeout(timer);
-        done({ child, baseUrl, token });
+        done({ child, baseUrl, token, output });
       }
     };
     child.stdout?.on('data', read);
@@ -76,6 +78,13 @@ describe('npm start', () => {
     const first = await start(cwd);
     expect(first.token).toBe('scim_test_token_for_npm_start');
     expect(first.baseUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/default\/scim\/v2$/);
+    // The seconds before the banner are not silent: each step is said, in order, before it.
+    const steps = ['Starting DynamoDB Local…', 'Creating tables…', 'Starting connectors…'].map((step) =>
+      first.output.indexOf(`${step}\n`),
+    );
+    expect(steps.every((at) => at >= 0)).toBe(true);
+    expect([...steps].sort((a, b) => a - b)).toEqual(steps);
+    expect(steps.at(-1)).toBeLessThan(first.output.indexOf('SCIM connector running'));
     const headers = { Authorization: `Bearer ${first.token}`, 'Content-Type': 'application/scim+json' };
     const created = await fetch(`${first.baseUrl}/Users`, {
       method: 'POST',

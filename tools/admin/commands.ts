@@ -3,139 +3,71 @@
  * the values to paste into the IdPs. They work on the table through the same adapters the
  * functions use, so what the CLI writes is what authentication reads.
  */
-import { parseArgs } from 'node:util';
 import { DynamoDirectoryStore } from '../../shared/adapters/dynamodb/directory-store.ts';
 import { DynamoTokenStore, generateToken } from '../../shared/adapters/dynamodb/token-store.ts';
-import { DEFAULT_MAX_JWT_LIFETIME_SECONDS } from '../../shared/auth/oauth-jwt.ts';
 import { DIRECTORY_ID } from '../../shared/contracts/routes.ts';
 import type { OAuthSettings } from '../../shared/ports/directory-store.ts';
+import { type AdminDispatch, type AdminFlags, parseAdmin } from './cli.ts';
 import { deleteDirectory } from './directory-delete.ts';
 import { evidenceCommands } from './evidence-commands.ts';
 import { idpValues, scimBaseUrl } from './idp-values.ts';
 import { oauthSettings } from './oauth-settings.ts';
 import { type AdminTarget, AdminUsageError, CommandRefused, NotFound, resolveTarget } from './target.ts';
 
-export const ADMIN_USAGE = `usage: npm run admin -- <command> [options]
-
-  directory create <id> [--name <display name>]
-  directory list
-  directory delete <id> --yes [--force] refuses every credential of the directory at once, then
-                                        deletes all it holds and reports what; with users in it,
-                                        refused unless --force: each user is then deleted with a
-                                        user.deleted event, so connectors deprovision them
-  token mint <directory> [--label <text>] [--expires-in-days <n>] [--conformance]
-                                        --conformance: for npm run scim-check; the users it creates
-                                        are test users no connector acts on (expires in 1 day)
-  token list <directory>
-  token revoke <directory> <token id>
-  oauth set <directory> --issuer <iss> --audience <aud>... --jwks-uri <url>
-            [--scope <scope>] [--client-id <id>]... [--algorithm RS256]...
-            [--max-lifetime-hours <n>]  longest a JWT may live (exp - iat), default ${DEFAULT_MAX_JWT_LIFETIME_SECONDS / 3600}
-  oauth entra <directory> --tenant <tenant id> [--client-id <id>]... [--max-lifetime-hours <n>]
-  oauth clear <directory>
-  connect <directory>                   the values to paste into Entra ID and Okta
-  evidence <userId|userName> [--directory default] [--format table|json|csv]
-                                        when the IdP deactivated/deleted the leaver, and per application
-                                        the status, times and attempts
-  evidence-report --since <date> [--until <date>] [--directory default] [--format table|json|csv]
-                  [--fail-on-incomplete]
-                                        every leaver since the date: complete or not, and why;
-                                        exit code 3 with --fail-on-incomplete if one is incomplete
-  confirm <userId|userName> <connector> [--by <name>] [--closes login,sessions,apiTokens,seat]
-                                        records that an operator did a manual task (who, when, and
-                                        what they say it closed: nothing claimed without --closes)
-  evidence-migrate [--directory <id>]   copies the ledger of a deployment made before the evidence
-                                        table existed from the directory table into it (every
-                                        directory by default; safe to repeat)
-
-target (default: the running npm start):
-  --endpoint <url>    DynamoDB Local    --table <name>    the table (a deployed one: AWS credentials)
-  --evidence-table <name>               the EvidenceTableName stack output (evidence commands)
-  --base-url <url>    the API URL or the ScimBaseUrl stack output, for the printed values`;
-
 /** Entra's fixed audience for custom (non-gallery) apps' provisioning tokens (see IDP facts). */
 export const ENTRA_SCIM_AUDIENCE = '8adf8e6e-67b2-4cf2-a259-e3dc5476c621';
 
-const options = {
-  table: { type: 'string' },
-  'evidence-table': { type: 'string' },
-  endpoint: { type: 'string' },
-  'base-url': { type: 'string' },
-  'runtime-file': { type: 'string' },
-  directory: { type: 'string' },
-  name: { type: 'string' },
-  label: { type: 'string' },
-  'expires-in-days': { type: 'string' },
-  issuer: { type: 'string' },
-  audience: { type: 'string', multiple: true },
-  'jwks-uri': { type: 'string' },
-  scope: { type: 'string' },
-  'client-id': { type: 'string', multiple: true },
-  algorithm: { type: 'string', multiple: true },
-  tenant: { type: 'string' },
-  yes: { type: 'boolean' },
-  force: { type: 'boolean' },
-  'settle-seconds': { type: 'string' },
-  'max-lifetime-hours': { type: 'string' },
-  format: { type: 'string' },
-  since: { type: 'string' },
-  until: { type: 'string' },
-  by: { type: 'string' },
-  closes: { type: 'string' },
-  'fail-on-incomplete': { type: 'boolean' },
-  conformance: { type: 'boolean' },
-} as const;
-
-type Flags = ReturnType<typeof parseArgs<{ options: typeof options; allowPositionals: true }>>['values'];
-
 /**
- * Runs one admin command; resolves to the process exit code (0 ok, 1 not found, 2 usage, 3 an
- * incomplete leaver under `evidence-report --fail-on-incomplete`).
+ * Runs one admin command; resolves to the process exit code (0 ok or help, 1 not found or
+ * refused, 2 usage, 3 an incomplete leaver under `evidence-report --fail-on-incomplete`).
+ * Errors are one line on `printError`; results on `print`.
  *
  * @example
- * process.exitCode = await runAdmin(['token', 'mint', 'okta', '--label', 'Okta prod'], console.log);
+ * process.exitCode = await runAdmin(['token', 'mint', 'okta', '--label', 'Okta prod'], console.log, console.error);
  */
-export async function runAdmin(argv: readonly string[], print: (line: string) => void): Promise<number> {
-  let target: AdminTarget | undefined;
-  try {
-    const { values, positionals } = parseArgs({ args: [...argv], options, allowPositionals: true });
-    const [group, action, ...rest] = positionals;
-    if (!group || group === 'help') {
-      print(ADMIN_USAGE);
-      return group ? 0 : 2;
+export async function runAdmin(
+  argv: readonly string[],
+  print: (line: string) => void,
+  printError: (line: string) => void = print,
+): Promise<number> {
+  const dispatch: AdminDispatch = async (name, flags, args) => {
+    let target: AdminTarget | undefined;
+    try {
+      target = await resolveTarget({
+        table: flags.table,
+        evidenceTable: flags['evidence-table'],
+        endpoint: flags.endpoint,
+        baseUrl: flags['base-url'],
+        runtimeFile: flags['runtime-file'],
+      });
+      const command = commands[name] ?? evidenceCommands[name];
+      if (!command) throw new AdminUsageError(`Unknown command "${name}".`);
+      return await command({ target, flags, args, print });
+    } catch (error) {
+      if (error instanceof NotFound || error instanceof CommandRefused) {
+        printError(error.message);
+        return 1;
+      }
+      if (error instanceof AdminUsageError) {
+        printError(`error: ${error.message.replace(/\.$/, '')} (see npm run admin -- ${name} --help)`);
+        return 2;
+      }
+      // An unreachable table, missing AWS credentials…: one line as well, exit code 1 as before.
+      if (error instanceof Error) {
+        printError(`error: ${error.message || error.name}`);
+        return 1;
+      }
+      throw error;
+    } finally {
+      target?.client.destroy();
     }
-    target = await resolveTarget({
-      table: values.table,
-      evidenceTable: values['evidence-table'],
-      endpoint: values.endpoint,
-      baseUrl: values['base-url'],
-      runtimeFile: values['runtime-file'],
-    });
-    const command = commands[`${group} ${action ?? ''}`.trim()] ?? commands[group] ?? evidenceCommands[group];
-    if (!command) throw new AdminUsageError(`Unknown command "${positionals.join(' ')}".`);
-    const args =
-      commands[group] || evidenceCommands[group]
-        ? [action, ...rest].filter((x): x is string => x !== undefined)
-        : rest;
-    return await command({ target, flags: values, args, print });
-  } catch (error) {
-    if (error instanceof NotFound || error instanceof CommandRefused) {
-      print(error.message);
-      return 1;
-    }
-    if (error instanceof AdminUsageError || (error instanceof TypeError && 'code' in error)) {
-      print(`error: ${error.message}\n\n${ADMIN_USAGE}`);
-      return 2;
-    }
-    throw error;
-  } finally {
-    target?.client.destroy();
-  }
+  };
+  return parseAdmin(argv, dispatch, { print, printError });
 }
 
 export interface CommandInput {
   readonly target: AdminTarget;
-  readonly flags: Flags;
+  readonly flags: AdminFlags;
   readonly args: readonly string[];
   readonly print: (line: string) => void;
 }
@@ -178,9 +110,12 @@ const commands: Readonly<Record<string, Command>> = {
     return 0;
   },
   'directory list': async (input) => {
-    for (const directory of await stores(input).directories.list())
+    // Tab-separated under a header row: readable, and still one `cut -f` away for a script.
+    const directories = await stores(input).directories.list();
+    input.print('DIRECTORY\tNAME\tCREATED\tAUTHENTICATION');
+    for (const directory of directories)
       input.print(
-        `${directory.id}\t${directory.displayName}\tcreated ${directory.created}\t${directory.oauth ? `oauth: ${directory.oauth.issuer}` : 'static tokens'}`,
+        `${directory.id}\t${directory.displayName}\t${directory.created}\t${directory.oauth ? `oauth: ${directory.oauth.issuer}` : 'static tokens'}`,
       );
     return 0;
   },
@@ -241,14 +176,16 @@ are not published (no connector acts on it, the evidence never lists it).
     const id = directoryArg(input);
     await requireDirectory(input, id);
     const now = new Date().toISOString();
-    for (const t of await stores(input).tokens.list(id)) {
+    const tokens = await stores(input).tokens.list(id);
+    input.print('TOKEN ID\tLABEL\tCREATED\tSTATE\tLAST USED');
+    for (const t of tokens) {
       const state = t.revokedAt
         ? `revoked ${t.revokedAt}`
         : t.expiresAt && t.expiresAt <= now
           ? `expired ${t.expiresAt}`
           : `active${t.expiresAt ? ` until ${t.expiresAt}` : ''}`;
       input.print(
-        `${t.tokenId}\t${t.label}${t.purpose ? ` (${t.purpose})` : ''}\tcreated ${t.created}\t${state}\tlast used ${t.lastUsedAt ?? 'never'}`,
+        `${t.tokenId}\t${t.label}${t.purpose ? ` (${t.purpose})` : ''}\t${t.created}\t${state}\t${t.lastUsedAt ?? 'never'}`,
       );
     }
     return 0;

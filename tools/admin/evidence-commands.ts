@@ -63,6 +63,13 @@ async function oneLeaver(
   return id;
 }
 
+/** A `--since`/`--until` value as an ISO time, or a usage error naming the value. */
+function dateFlag(value: string | undefined): string {
+  const time = isoTime(value);
+  if (!time) throw new AdminUsageError(`invalid date: ${value ?? ''} (use 2026-01-01 or an ISO 8601 time)`);
+  return time;
+}
+
 /** `--closes login,seat`: what the operator says they closed; nothing claimed without it. */
 function closesFlag({ flags }: CommandInput): AccessPath[] {
   const named = (flags.closes ?? '').split(/[\s,]+/).filter((name) => name !== '');
@@ -81,6 +88,8 @@ export const evidenceCommands: Readonly<Record<string, Command>> = {
     const directoryIds = only
       ? [only]
       : (await new DynamoDirectoryStore(input.target.client, input.target.tableName).list()).map((d) => d.id);
+    // Many leavers make it a long copy: say it started, so a quiet terminal is not a hung one.
+    input.print(`Copying the ledger of ${directoryIds.length} directories into ${evidenceTableName}…`);
     const { copied, present } = await migrateEvidence({
       client: input.target.client,
       directoryTableName: input.target.tableName,
@@ -105,10 +114,8 @@ export const evidenceCommands: Readonly<Record<string, Command>> = {
   'evidence-report': async (input) => {
     const directoryId = evidenceDirectory(input);
     const format = formatFlag(input);
-    const since = isoTime(input.flags.since);
-    if (!since) throw new AdminUsageError('--since <date> is needed: 2026-01-01 or an ISO 8601 time.');
-    const until = input.flags.until === undefined ? undefined : isoTime(input.flags.until);
-    if (input.flags.until !== undefined && !until) throw new AdminUsageError('--until must be a date.');
+    const since = dateFlag(input.flags.since);
+    const until = input.flags.until === undefined ? undefined : dateFlag(input.flags.until);
     const report = await evidenceOf(input).report(directoryId, since, until);
     input.print(formatEvidenceReport(report, format));
     // For a scheduled check: a leaver not revoked everywhere must fail the job, not pass silently.

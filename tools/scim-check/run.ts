@@ -7,22 +7,14 @@
  * clean-up steps (delete, or deactivate where the IdP never deletes), it is safe on a live
  * directory.
  */
-import { parseArgs } from 'node:util';
+import { Command, CommanderError } from 'commander';
 import { CONFORMANCE_CREDENTIAL_HEADER } from '../../shared/contracts/conformance.ts';
 import { runSequence, type ScimTarget, type SequenceResult } from '../conformance/runner.ts';
 import { endpointsOf, type IdpConformance, type Sequence } from '../conformance/sequence.ts';
 import { idps } from '../conformance/sequences/index.ts';
 import { formatReport, type ReportRow, verdictOf } from './report.ts';
 
-export const SCIM_CHECK_USAGE = `usage: npm run scim-check -- --base <SCIM base URL> --token <conformance token> [options]
-
-  --base <url>        the directory's SCIM base URL, e.g. https://…/prod/okta/scim/v2
-  --token <token>     a conformance token of that directory (or set SCIM_CHECK_TOKEN):
-                      npm run admin -- token mint <directory> --conformance [--table …]
-  --idp <id>          ${idps.map((idp) => idp.id).join(' | ')} | all (default: all); may be repeated
-  --sequence <id>     run only the sequences with this id (may be repeated)
-  --help              this text
-
+const NOTES = `
 It creates users (and groups) with unique names and removes them again: deleted, or deactivated
 where the IdP itself never deletes (Okta). The users a conformance token creates are test users:
 no lifecycle event is published for them, so no connector acts on them and the evidence never
@@ -50,17 +42,20 @@ export async function runScimCheck(
   let target: ScimTarget;
   let selected: IdpConformance[];
   let only: string[] | undefined;
-  if (argv.includes('--help') || argv.includes('-h')) {
-    print(SCIM_CHECK_USAGE);
-    return 0;
-  }
   try {
-    ({ target, selected, only } = readArguments(argv, env));
+    const values = parseOptions(argv, print);
+    if (values === 'help') return 0;
+    ({ target, selected, only } = checkArguments(values, env));
   } catch (error) {
-    if (!(error instanceof UsageError) && !(error instanceof TypeError && 'code' in error)) throw error;
-    print(`error: ${error.message}\n\n${SCIM_CHECK_USAGE}`);
+    // commander said it already, in one line.
+    if (error instanceof CommanderError) return 2;
+    if (!(error instanceof UsageError)) throw error;
+    // One line: the usage is one --help away, not reprinted under every mistake.
+    print(`error: ${error.message.replace(/\.$/, '')} (see npm run scim-check -- --help)`);
     return 2;
   }
+  // The first request can take seconds (a cold Lambda, a slow network): say what it waits for.
+  print(`Asking ${target.baseUrl}/ResourceTypes what the service serves…`);
   const served = await servedEndpoints(target);
   if (typeof served === 'string') {
     print(`error: ${served}`);
@@ -86,16 +81,52 @@ export async function runScimCheck(
   return rows.some((row) => row.result && !row.result.passed) ? 1 : 0;
 }
 
-function readArguments(argv: readonly string[], env: Readonly<Record<string, string | undefined>>) {
-  const { values } = parseArgs({
-    args: [...argv],
-    options: {
-      base: { type: 'string' },
-      token: { type: 'string' },
-      idp: { type: 'string', multiple: true },
-      sequence: { type: 'string', multiple: true },
-    },
-  });
+interface ScimCheckOptions {
+  readonly base?: string;
+  readonly token?: string;
+  readonly idp?: string[];
+  readonly sequence?: string[];
+}
+
+/** `--idp okta --idp entra`: a repeatable option collects its values. */
+const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
+
+/** The options, parsed by commander; `'help'` once `--help` or `-h` printed the help. */
+function parseOptions(argv: readonly string[], print: (line: string) => void): ScimCheckOptions | 'help' {
+  const program = new Command('npm run scim-check --')
+    .description(
+      'Replays the IdP conformance sequences against a SCIM base URL and prints a pass/fail table.',
+    )
+    .option('--base <url>', "the directory's SCIM base URL, e.g. https://…/prod/okta/scim/v2")
+    .option(
+      '--token <token>',
+      'a conformance token of that directory (or set SCIM_CHECK_TOKEN): npm run admin -- token mint <directory> --conformance [--table …]',
+    )
+    .option(
+      '--idp <id>',
+      `${idps.map((idp) => idp.id).join(' | ')} | all (default: all); repeatable`,
+      collect,
+    )
+    .option('--sequence <id>', 'run only the sequences with this id (repeatable)', collect)
+    .addHelpText('after', NOTES)
+    .exitOverride()
+    .configureHelp({ helpWidth: 100 })
+    .configureOutput({
+      writeOut: (text) => print(text.trimEnd()),
+      writeErr: (text) => print(text.trimEnd()),
+      outputError: (text, write) =>
+        write(`${text.trim().replace(/\s*\n\s*/g, ' ')} (see npm run scim-check -- --help)`),
+    });
+  try {
+    program.parse([...argv], { from: 'user' });
+  } catch (error) {
+    if (error instanceof CommanderError && error.exitCode === 0) return 'help';
+    throw error;
+  }
+  return program.opts<ScimCheckOptions>();
+}
+
+function checkArguments(values: ScimCheckOptions, env: Readonly<Record<string, string | undefined>>) {
   const base = values.base;
   if (!base || !/^https?:\/\/[^/\s]+/.test(base)) {
     throw new UsageError('--base <SCIM base URL> is needed, e.g. https://…/prod/okta/scim/v2');

@@ -31,7 +31,57 @@ describe('npm run admin', () => {
   it('creates and lists directories', async () => {
     expect((await run('directory', 'create', 'okta', '--name', 'Okta acquisition')).code).toBe(0);
     const listed = await run('directory', 'list');
-    expect(listed.output).toMatch(/^okta\tOkta acquisition\tcreated .*\tstatic tokens$/m);
+    expect(listed.output.split('\n')[0]).toBe('DIRECTORY\tNAME\tCREATED\tAUTHENTICATION');
+    // The target flags may also come first, as they always could.
+    const first = await runAdmin([...target(), 'directory', 'list'], () => undefined);
+    expect(first).toBe(0);
+    expect(listed.output).toMatch(/^okta\tOkta acquisition\t\d{4}-\d{2}-\d{2}T\S+\tstatic tokens$/m);
+  });
+
+  it("prints its commands and each command's own help, exit code 0", async () => {
+    const help = await run('--help');
+    expect(help.code).toBe(0);
+    expect(help.output).toMatch(/^Usage: npm run admin -- \[options\] \[command\]/);
+    expect(help.output).toMatch(/^ {2}evidence-report \[options\]/m);
+    expect((await run('help')).code).toBe(0);
+    for (const flag of ['--help', '-h']) {
+      const token = await run('token', flag);
+      expect(token.code).toBe(0);
+      expect(token.output).toMatch(/^Usage: npm run admin -- token \[options\] \[command\]/);
+      expect(token.output).toMatch(/^ {2}revoke \[options\] <directory> <token-id>/m);
+      expect(token.output).not.toContain('evidence-report');
+    }
+    const mint = await run('token', 'mint', '-h');
+    expect(mint.code).toBe(0);
+    expect(mint.output).toMatch(/^ {2}--expires-in-days <n>/m);
+  });
+
+  it('says a usage mistake in one line that points to --help, exit code 2', async () => {
+    const unknown = await run('frobnicate');
+    expect(unknown).toEqual({
+      code: 2,
+      output: "error: unknown command 'frobnicate' (see npm run admin -- --help)",
+    });
+    const missing = await run('token', 'list');
+    expect(missing).toEqual({
+      code: 2,
+      output: "error: missing required argument 'directory' (see npm run admin -- token list --help)",
+    });
+    const option = await run('directory', 'list', '--frobnicate');
+    expect(option.code).toBe(2);
+    expect(option.output.split('\n')).toHaveLength(1);
+    const unreachable: string[] = [];
+    expect(
+      await runAdmin(['directory', 'list', '--endpoint', 'http://127.0.0.1:1'], (line) =>
+        unreachable.push(line),
+      ),
+    ).toBe(1);
+    expect(unreachable).toEqual([expect.stringMatching(/^error: .*ECONNREFUSED/)]);
+    const refused = await run('token', 'mint', 'okta', '--expires-in-days', '0');
+    expect(refused).toEqual({
+      code: 2,
+      output: 'error: --expires-in-days must be > 0 (see npm run admin -- token mint --help)',
+    });
   });
 
   it('mints a token, prints it once with the IdP values, lists and revokes it', async () => {
@@ -58,8 +108,9 @@ describe('npm run admin', () => {
     expect(await tokens.authenticate('okta', token, new Date())).toBeDefined();
 
     const listed = await run('token', 'list', 'okta');
+    expect(listed.output.split('\n')[0]).toBe('TOKEN ID\tLABEL\tCREATED\tSTATE\tLAST USED');
     expect(listed.output).toMatch(
-      new RegExp(`^${tokenId}\\tOkta prod\\tcreated .*\\tactive until .*\\tlast used `, 'm'),
+      new RegExp(`^${tokenId}\\tOkta prod\\t\\S+\\tactive until \\S+\\t\\S+$`, 'm'),
     );
     expect(listed.output).not.toContain(token);
 
@@ -106,7 +157,7 @@ describe('npm run admin', () => {
     const expires = Date.parse(/expires (\S+)/.exec(minted.output)?.[1] ?? '');
     expect(expires - Date.now()).toBeGreaterThan(23 * 3_600_000);
     expect(expires - Date.now()).toBeLessThanOrEqual(24 * 3_600_000);
-    expect((await run('token', 'list', 'okta')).output).toMatch(/\tscim-check \(conformance\)\tcreated /);
+    expect((await run('token', 'list', 'okta')).output).toMatch(/\tscim-check \(conformance\)\t\d{4}-/);
   });
 
   it('configures OAuth, for Entra in one step, and clears it', async () => {

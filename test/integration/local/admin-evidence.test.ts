@@ -173,7 +173,15 @@ describe('npm run admin -- evidence', () => {
     );
     expect((await admin('evidence-report', '--since', '2000-01-01', '--fail-on-incomplete')).code).toBe(0);
     expect(report.output).toContain('  margaret.hamilton@example.com  Payroll (manual-payroll): login, seat');
-    expect((await admin('evidence-report', '--since', 'last tuesday')).code).toBe(2);
+    const badDate = await admin('evidence-report', '--since', 'last tuesday');
+    expect(badDate.code).toBe(2);
+    expect(badDate.output).toBe(
+      'error: invalid date: last tuesday (use 2026-01-01 or an ISO 8601 time) (see npm run admin -- evidence-report --help)',
+    );
+    const badUntil = await admin('evidence-report', '--since', '2000-01-01', '--until', '2026-13-45');
+    expect(badUntil.output).toMatch(
+      /^error: invalid date: 2026-13-45 \(use 2026-01-01 or an ISO 8601 time\)/,
+    );
     expect((await admin('evidence-report', '--since', '2999-01-01', '--format', 'json')).output).toContain(
       '"leavers": []',
     );

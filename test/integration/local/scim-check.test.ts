@@ -106,6 +106,11 @@ describe.concurrent('npm run scim-check', { timeout: 120_000 }, () => {
       expect.stringMatching(/^\[4\/4\] Okta \/ push-group: pass/),
     ]);
     expect(run.output.indexOf('[4/4]')).toBeLessThan(run.output.indexOf('IdP  '));
+    // Before the first request, which can take seconds against a cold deployment.
+    expect(
+      run.output.indexOf(`Asking ${baseUrl}/ResourceTypes what the service serves…`),
+    ).toBeGreaterThanOrEqual(0);
+    expect(run.output.indexOf('Asking')).toBeLessThan(run.output.indexOf('[1/4]'));
 
     // Entra's users are deleted; Okta never deletes, so its users are left deactivated.
     const left = await scim.request('GET', '/Users');
@@ -177,11 +182,13 @@ describe.concurrent('npm run scim-check', { timeout: 120_000 }, () => {
 
   it('prints its usage with --help and exits 0', async ({ expect }) => {
     const help = await scimCheck('--help');
-    expect(help.output).toMatch(
-      /^usage: npm run scim-check -- --base <SCIM base URL> --token <conformance token>/,
-    );
+    expect(help.output).toMatch(/^Usage: npm run scim-check -- \[options\]/);
     expect(help.output).toContain('token mint <directory> --conformance');
+    expect(help.output).toMatch(/^ {2}--base <url> /m);
     expect(help.code).toBe(0);
+    const short = await scimCheck('-h');
+    expect(short.output).toBe(help.output);
+    expect(short.code).toBe(0);
   });
 
   it('refuses bad arguments, a refused token and an IdP token with exit code 2', async ({ expect }) => {
@@ -196,9 +203,11 @@ describe.concurrent('npm run scim-check', { timeout: 120_000 }, () => {
     expect(idpToken.output).toContain('npm run admin -- token mint <directory> --conformance');
     expect(idpToken.output).not.toContain('SCIM conformance of');
     expect(idpToken.code).toBe(2);
-    expect(noToken.output).toContain('--token <bearer token> (or SCIM_CHECK_TOKEN) is needed');
+    expect(noToken.output.trim()).toBe(
+      'error: --token <bearer token> (or SCIM_CHECK_TOKEN) is needed (see npm run scim-check -- --help)',
+    );
     expect(noToken.code).toBe(2);
-    expect(badIdp.output).toContain('Unknown --idp ping');
+    expect(badIdp.output.trim()).toBe('error: Unknown --idp ping (see npm run scim-check -- --help)');
     expect(badIdp.code).toBe(2);
     expect(refused.output).toContain('the token was refused (401)');
     expect(refused.code).toBe(2);
