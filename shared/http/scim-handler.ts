@@ -5,7 +5,7 @@ import type { Authenticator } from '../auth/authenticator.ts';
 import { SCIM_BASE } from '../contracts/routes.ts';
 import type { RateLimiter } from '../ports/rate-limiter.ts';
 import { ScimError } from '../scim/errors.ts';
-import type { ScimRequestContext } from '../scim/users/user-service.ts';
+import type { ScimRequestContext } from '../scim/request-context.ts';
 import { authenticate, type WithScimCaller } from './authenticate.ts';
 import { logger } from './logger.ts';
 import { headerValue, scimBody, type WithScimBody } from './scim-body.ts';

@@ -88,3 +88,154 @@ describe('product code never imports from test/', () => {
     );
   });
 });
+
+/** The package.json `imports` aliases (`#scim/*` → `./shared/scim/*`), to resolve `#…` specifiers. */
+const ALIASES: ReadonlyArray<readonly [string, string]> = Object.entries(
+  (JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as { imports?: Record<string, string> })
+    .imports ?? {},
+).map(([alias, target]) => [alias.replace(/\*$/, ''), target.replace(/\*$/, '')] as const);
+
+/**
+ * Where a specifier written in `file` points: a path relative to the repository for a relative or
+ * `#…` specifier, the specifier itself for a package (`zod`, `node:fs`, `@aws-sdk/client-sqs`).
+ */
+function targetOf(file: string, specifier: string): string {
+  for (const [alias, target] of ALIASES)
+    if (specifier.startsWith(alias))
+      return relative(ROOT, resolve(ROOT, target + specifier.slice(alias.length)));
+  if (specifier.startsWith('.')) return relative(ROOT, resolve(dirname(file), specifier));
+  return specifier;
+}
+
+/** Posix form of a repository-relative path, so that the rules read the same on every OS. */
+const posix = (path: string): string => path.split(sep).join('/');
+
+/**
+ * Modules that import nothing from shared/ (beyond each other) and so may be imported from any
+ * layer, the ports included: the JSON shape of a SCIM resource and the lifecycle event contract.
+ */
+const LEAF_MODULES = ['shared/scim/resource.ts', 'shared/events/catalogue.ts', 'shared/events/envelope.ts'];
+
+/** Packages and node: modules that do I/O or tie code to Lambda or AWS. */
+const PLATFORM_OR_IO = [
+  /^@aws-sdk\//,
+  /^@aws-lambda-powertools\//,
+  /^aws-jwt-verify(\/|$)/,
+  /^(node:)?(fs|fs\/promises|net|http|https|http2|child_process|dgram|tls)$/,
+];
+
+interface ImportRule {
+  readonly name: string;
+  /** The files the rule applies to (repository-relative, posix). */
+  readonly appliesTo: (path: string) => boolean;
+  /** Why an import (its target, repository-relative or a package name) breaks the rule, or undefined. */
+  readonly breach: (target: string, from: string) => string | undefined;
+  /** A file and a line the rule must reject, so that it cannot pass by matching nothing. */
+  readonly sample: { readonly file: string; readonly line: string };
+}
+
+const RULES: readonly ImportRule[] = [
+  {
+    name: 'shared/ports imports nothing from shared/ but other ports and the leaf modules',
+    appliesTo: (path) => path.startsWith('shared/ports/'),
+    breach: (target) =>
+      target.startsWith('shared/') && !target.startsWith('shared/ports/') && !LEAF_MODULES.includes(target)
+        ? 'a port imports nothing above it: move the type into shared/ports or a leaf module'
+        : undefined,
+    sample: { file: 'shared/ports/user-store.ts', line: "import type { ListQuery } from '../scim/list.ts';" },
+  },
+  {
+    name: 'the leaf modules import nothing from shared/ but each other',
+    appliesTo: (path) => LEAF_MODULES.includes(path),
+    breach: (target) =>
+      target.startsWith('shared/') && !LEAF_MODULES.includes(target)
+        ? 'a leaf module imports only packages and other leaf modules'
+        : undefined,
+    sample: { file: 'shared/events/catalogue.ts', line: "import { keys } from '../store/keys.ts';" },
+  },
+  {
+    name: 'the SCIM core imports no AWS SDK, Powertools, aws-jwt-verify or node: I/O',
+    appliesTo: (path) => path.startsWith('shared/scim/'),
+    breach: (target) =>
+      PLATFORM_OR_IO.some((pattern) => pattern.test(target))
+        ? 'the SCIM core knows nothing of Lambda, AWS or I/O: take it through a port'
+        : undefined,
+    sample: { file: 'shared/scim/list.ts', line: "import { readFile } from 'node:fs/promises';" },
+  },
+];
+
+async function importsOf(file: string): Promise<string[]> {
+  return specifiersOf(await readFile(file, 'utf8')).map((specifier) => posix(targetOf(file, specifier)));
+}
+
+describe('dependencies point one way', () => {
+  it.each(RULES)('$name: rejects a sample import', (rule) => {
+    const file = join(ROOT, rule.sample.file);
+    expect(rule.appliesTo(rule.sample.file)).toBe(true);
+    const breaches = specifiersOf(rule.sample.line).map((specifier) =>
+      rule.breach(posix(targetOf(file, specifier)), rule.sample.file),
+    );
+    expect(
+      breaches.some((reason) => reason !== undefined),
+      rule.sample.line,
+    ).toBe(true);
+  });
+
+  it.each(RULES)('$name', async (rule) => {
+    const files = (await Promise.all(PRODUCT_FOLDERS.map((folder) => sourceFiles(join(ROOT, folder)))))
+      .flat()
+      .filter((file) => rule.appliesTo(posix(relative(ROOT, file))));
+    expect(files.length, `no source files found for: ${rule.name}`).toBeGreaterThan(0);
+    const offending: string[] = [];
+    for (const file of files) {
+      const from = posix(relative(ROOT, file));
+      for (const target of await importsOf(file)) {
+        const reason = rule.breach(target, from);
+        if (reason !== undefined) offending.push(`${from} → ${target}: ${reason}`);
+      }
+    }
+    expect(offending).toEqual([]);
+  });
+});
+
+/** The import cycles of a module graph (each as the chain of modules that closes it). */
+function cyclesOf(graph: ReadonlyMap<string, readonly string[]>): string[] {
+  const state = new Map<string, 'open' | 'done'>();
+  const chain: string[] = [];
+  const cycles: string[] = [];
+  const visit = (module: string): void => {
+    state.set(module, 'open');
+    chain.push(module);
+    for (const next of graph.get(module) ?? []) {
+      if (state.get(next) === 'open') cycles.push([...chain.slice(chain.indexOf(next)), next].join(' → '));
+      else if (!state.has(next)) visit(next);
+    }
+    chain.pop();
+    state.set(module, 'done');
+  };
+  for (const module of graph.keys()) if (!state.has(module)) visit(module);
+  return cycles;
+}
+
+describe('shared/ has no import cycles', () => {
+  it('finds a cycle, type-only imports included', () => {
+    const graph = new Map([
+      ['shared/scim/users/user-service.ts', ['shared/scim/users/user-groups.ts']],
+      ['shared/scim/users/user-groups.ts', ['shared/scim/users/user-service.ts']],
+    ]);
+    expect(cyclesOf(graph)).toHaveLength(1);
+    expect(cyclesOf(new Map([['a.ts', ['b.ts']]]))).toEqual([]);
+  });
+
+  it('no module of shared/ reaches itself through its imports', async () => {
+    const files = await sourceFiles(join(ROOT, 'shared'));
+    expect(files.length).toBeGreaterThan(0);
+    const graph = new Map<string, string[]>();
+    for (const file of files)
+      graph.set(
+        posix(relative(ROOT, file)),
+        (await importsOf(file)).filter((target) => target.startsWith('shared/')),
+      );
+    expect(cyclesOf(graph)).toEqual([]);
+  });
+});
