@@ -9,7 +9,7 @@ import { DynamoRevocationLedger } from '#adapters/dynamodb/revocation-ledger.ts'
 import { EvidenceService } from '#connectors/evidence.ts';
 import { createEvidenceApiHandler } from '#connectors/evidence-api.ts';
 import { ENV, requireEnv } from '#contracts/env.ts';
-import { logger } from '#http/logger.ts';
+import { logger } from '#observability/logger.ts';
 
 const client = documentClient({ endpoint: process.env[ENV.dynamoEndpoint] || undefined });
 const evidence = new EvidenceService(new DynamoRevocationLedger(client, requireEnv(ENV.evidenceTableName)));
