@@ -239,3 +239,40 @@ describe('shared/ has no import cycles', () => {
     expect(cyclesOf(graph)).toEqual([]);
   });
 });
+
+/** Whether a specifier written in functions/ reaches shared/ by a relative path instead of an alias. */
+function relativeIntoShared(file: string, specifier: string): boolean {
+  return specifier.startsWith('.') && posix(targetOf(file, specifier)).startsWith('shared/');
+}
+
+describe('the composition roots import shared/ through the package.json aliases', () => {
+  it('tells a relative path into shared/ from an alias', () => {
+    const file = join(ROOT, 'functions', 'connectors', 'registry.ts');
+    expect(relativeIntoShared(file, '../../shared/connectors/registry.ts')).toBe(true);
+    expect(relativeIntoShared(file, '#connectors/registry.ts')).toBe(false);
+    expect(relativeIntoShared(file, './github/connector.ts')).toBe(false);
+  });
+
+  it('functions/ reaches shared/ only by `#…` aliases', async () => {
+    const files = await sourceFiles(join(ROOT, 'functions'));
+    expect(files.length).toBeGreaterThan(0);
+    const offending: string[] = [];
+    for (const file of files)
+      for (const specifier of specifiersOf(await readFile(file, 'utf8')))
+        if (relativeIntoShared(file, specifier))
+          offending.push(`${posix(relative(ROOT, file))}: ${specifier}`);
+    expect(offending).toEqual([]);
+  });
+
+  it('every alias package.json declares is used', async () => {
+    expect(ALIASES.length).toBeGreaterThan(0);
+    const sources = await Promise.all(
+      (await sourceFiles(join(ROOT, 'functions'))).map((file) => readFile(file, 'utf8')),
+    );
+    const used = new Set(sources.flatMap((source) => specifiersOf(source)));
+    const unused = ALIASES.map(([alias]) => alias).filter(
+      (alias) => ![...used].some((specifier) => specifier.startsWith(alias)),
+    );
+    expect(unused, 'use the alias in functions/ or drop it from package.json').toEqual([]);
+  });
+});
