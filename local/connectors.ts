@@ -18,7 +18,7 @@ import {
   createRecorderQueueHandler,
   type QueueHandler,
 } from '../shared/connectors/queue-handler.ts';
-import { planOf, type RegisteredConnector } from '../shared/connectors/registry.ts';
+import { manifestOf, planOf, type RegisteredConnector } from '../shared/connectors/registry.ts';
 import type { PreparedConnector, RecordedOutcome } from '../shared/connectors/runtime.ts';
 import type { GroupReader, Scope } from '../shared/connectors/scope.ts';
 import type { VendorHttpOptions } from '../shared/connectors/vendor-http.ts';
@@ -129,7 +129,7 @@ export function startLocalConnectors(options: LocalConnectorsOptions): LocalConn
 
   const recorderHandler = createRecorderQueueHandler({
     plans: options.connectors.map((setup) =>
-      planOf(setup.definition, {
+      planOf(manifestOf(setup.definition), {
         id: setup.definition.id,
         ...(setup.name ? { name: setup.name } : {}),
         scope: setup.scope,

@@ -276,3 +276,72 @@ describe('the composition roots import shared/ through the package.json aliases'
     expect(unused, 'use the alias in functions/ or drop it from package.json').toEqual([]);
   });
 });
+
+/**
+ * What synth must never load: the vendor HTTP client, a connector's handlers or the registry of
+ * them, a Lambda composition root, or the connector runtime. The CDK app knows connectors by
+ * their manifests (functions/connectors/manifests.ts and each connector's manifest.ts).
+ */
+function runtimeForTheCdk(target: string): string | undefined {
+  if (target === 'ky' || target.startsWith('ky/')) return 'the vendor HTTP client';
+  if (target.startsWith('functions/')) {
+    const manifest = /^functions\/connectors\/(manifests\.ts|[a-z0-9-]+\/(manifest|instructions)\.ts)$/;
+    return manifest.test(target) ? undefined : 'Lambda code: import the connector manifests instead';
+  }
+  const runtime =
+    /^shared\/connectors\/(runtime|queue-handler|vendor-http|vendor-auth|prepare|registry|outcomes)\.ts$/;
+  return runtime.test(target) ? 'the connector runtime' : undefined;
+}
+
+/** Every module `entry` loads, itself included, following relative and `#…` imports (type-only ones too). */
+async function closureOf(entries: readonly string[]): Promise<Map<string, string>> {
+  const reachedFrom = new Map<string, string>(entries.map((entry) => [entry, entry]));
+  const queue = [...entries];
+  for (let module = queue.shift(); module !== undefined; module = queue.shift()) {
+    if (!/\.(ts|mts|js|mjs)$/.test(module) || module.startsWith('node_modules/')) continue;
+    for (const target of await importsOf(join(ROOT, module)))
+      if (!reachedFrom.has(target)) {
+        reachedFrom.set(target, module);
+        if (
+          target.includes('/') &&
+          !target.startsWith('@') &&
+          (target.startsWith('shared/') || target.startsWith('functions/') || target.startsWith('cdk/'))
+        )
+          queue.push(target);
+      }
+  }
+  return reachedFrom;
+}
+
+describe('the CDK app loads no connector runtime at synth', () => {
+  it('tells the runtime from the manifests', () => {
+    expect(runtimeForTheCdk('functions/connectors/registry.ts')).toBeDefined();
+    expect(runtimeForTheCdk('functions/connectors/github/connector.ts')).toBeDefined();
+    expect(runtimeForTheCdk('functions/app-connector.ts')).toBeDefined();
+    expect(runtimeForTheCdk('shared/connectors/vendor-http.ts')).toBeDefined();
+    expect(runtimeForTheCdk('ky')).toBeDefined();
+    expect(runtimeForTheCdk('functions/connectors/manifests.ts')).toBeUndefined();
+    expect(runtimeForTheCdk('functions/connectors/github/manifest.ts')).toBeUndefined();
+    expect(runtimeForTheCdk('shared/connectors/manifest.ts')).toBeUndefined();
+  });
+
+  it('follows imports through shared/ to what they load', async () => {
+    const reached = await closureOf(['shared/connectors/prepare.ts']);
+    expect(reached.has('ky')).toBe(true);
+  });
+
+  it('nothing cdk/ loads, directly or through shared/, is connector runtime', async () => {
+    const files = (await sourceFiles(join(ROOT, 'cdk'))).map((file) => posix(relative(ROOT, file)));
+    expect(files.length).toBeGreaterThan(0);
+    const reached = await closureOf(files);
+    expect(
+      reached.has('functions/connectors/manifests.ts'),
+      'the CDK app validates connectors by manifest',
+    ).toBe(true);
+    const offending = [...reached].flatMap(([target, from]) => {
+      const reason = runtimeForTheCdk(target);
+      return reason === undefined ? [] : [`${from} → ${target}: ${reason}`];
+    });
+    expect(offending).toEqual([]);
+  });
+});
