@@ -36,6 +36,8 @@ describe('connector manifests', () => {
       secrets: connectorManifests[0]?.secrets ?? expect.fail('no manifest'),
       events: ['user.deleted', 'user.deactivated'],
     });
-    expect(() => planOf(manifest, { id: 'notes', scope: 'everyone', settings: {} })).toThrow(/notes settings/);
+    expect(() => planOf(manifest, { id: 'notes', scope: 'everyone', settings: {} })).toThrow(
+      /notes settings/,
+    );
   });
 });
