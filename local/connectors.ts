@@ -11,7 +11,6 @@ import {
   subscribedEventTypes,
   type VendorHttpSetup,
 } from '../shared/connectors/connector.ts';
-import { RECORDED_EVENT_TYPES } from '../shared/connectors/evidence-recorder.ts';
 import { prepareConnector } from '../shared/connectors/prepare.ts';
 import {
   createConnectorQueueHandler,
@@ -23,6 +22,7 @@ import type { PreparedConnector, RecordedOutcome } from '../shared/connectors/ru
 import type { GroupReader, Scope } from '../shared/connectors/scope.ts';
 import type { VendorHttpOptions } from '../shared/connectors/vendor-http.ts';
 import { patternOfTypes } from '../shared/events/patterns.ts';
+import { RECORDED_EVENT_TYPES } from '../shared/evidence/evidence-recorder.ts';
 import type { RevocationLedger } from '../shared/ports/revocation-ledger.ts';
 import type { LocalEventBus } from './event-bus.ts';
 import { type DeadLetter, LocalSqsQueue } from './sqs-queue.ts';

@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import type { UserEventType } from '../events/catalogue.ts';
-import type { ConnectorPlan } from './evidence-recorder.ts';
+import type { ConnectorPlan } from '../evidence/evidence-recorder.ts';
 import type { Scope } from './scope.ts';
 
 export interface ConnectorManifest<Settings = unknown, Secrets = unknown> {
