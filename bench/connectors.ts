@@ -13,7 +13,7 @@ import { cpus } from 'node:os';
 import { startDynamoDbLocal } from '../local/dynamodb-local.ts';
 import { startLocalRuntime } from '../local/runtime.ts';
 import { shippedConnectorsOnFakes } from '../local/shipped-connectors.ts';
-import type { LeaverEvidence } from '../shared/connectors/evidence.ts';
+import type { LeaverEvidence } from '../shared/evidence/evidence.ts';
 
 const LATENCY_LEAVERS = Number(process.env.BENCH_CONNECTOR_LEAVERS ?? 200);
 /** Leavers per second during the latency run: steady, like an IdP's incremental cycle. */

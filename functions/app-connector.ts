@@ -20,7 +20,7 @@ import { createConnectorQueueHandler } from '#connectors/queue-handler.ts';
 import { findConnector } from '#connectors/registry.ts';
 import { scopeSchema } from '#connectors/scope.ts';
 import { ENV, requireEnv } from '#contracts/env.ts';
-import { connectorLog, logger } from '#http/logger.ts';
+import { connectorLog, logger } from '#observability/logger.ts';
 import { connectorRegistry } from './connectors/registry.ts';
 
 const tableName = requireEnv(ENV.tableName);

@@ -9,7 +9,7 @@ import middy from '@middy/core';
 import { EventBridgePublisher } from '#adapters/eventbridge/event-publisher.ts';
 import { ENV, requireEnv } from '#contracts/env.ts';
 import { createRelayHandler } from '#events/relay.ts';
-import { logger } from '#http/logger.ts';
+import { logger } from '#observability/logger.ts';
 
 const eventBusName = requireEnv(ENV.eventBusName);
 const publisher = new EventBridgePublisher(new EventBridgeClient({}), eventBusName);

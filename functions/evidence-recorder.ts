@@ -10,7 +10,7 @@ import { DynamoRevocationLedger } from '#adapters/dynamodb/revocation-ledger.ts'
 import { parsePlans } from '#connectors/plans.ts';
 import { createRecorderQueueHandler } from '#connectors/queue-handler.ts';
 import { ENV, requireEnv } from '#contracts/env.ts';
-import { connectorLog, logger } from '#http/logger.ts';
+import { connectorLog, logger } from '#observability/logger.ts';
 
 const client = documentClient({ endpoint: process.env[ENV.dynamoEndpoint] || undefined });
 const tableName = requireEnv(ENV.tableName);

@@ -10,7 +10,7 @@ import { DynamoGroupStore } from '#adapters/dynamodb/group-store.ts';
 import { groupDeletionQueueAt } from '#adapters/sqs/group-deletion-queue.ts';
 import { createGroupSweeperHandler } from '#background/group-sweeper.ts';
 import { ENV, requireEnv } from '#contracts/env.ts';
-import { connectorLog, logger } from '#http/logger.ts';
+import { connectorLog, logger } from '#observability/logger.ts';
 import { GroupService } from '#scim/groups/group-service.ts';
 
 const client = documentClient({ endpoint: process.env[ENV.dynamoEndpoint] || undefined });

@@ -11,18 +11,18 @@ import {
   subscribedEventTypes,
   type VendorHttpSetup,
 } from '../shared/connectors/connector.ts';
-import { RECORDED_EVENT_TYPES } from '../shared/connectors/evidence-recorder.ts';
 import { prepareConnector } from '../shared/connectors/prepare.ts';
 import {
   createConnectorQueueHandler,
   createRecorderQueueHandler,
   type QueueHandler,
 } from '../shared/connectors/queue-handler.ts';
-import { planOf, type RegisteredConnector } from '../shared/connectors/registry.ts';
+import { manifestOf, planOf, type RegisteredConnector } from '../shared/connectors/registry.ts';
 import type { PreparedConnector, RecordedOutcome } from '../shared/connectors/runtime.ts';
 import type { GroupReader, Scope } from '../shared/connectors/scope.ts';
 import type { VendorHttpOptions } from '../shared/connectors/vendor-http.ts';
 import { patternOfTypes } from '../shared/events/patterns.ts';
+import { RECORDED_EVENT_TYPES } from '../shared/evidence/evidence-recorder.ts';
 import type { RevocationLedger } from '../shared/ports/revocation-ledger.ts';
 import type { LocalEventBus } from './event-bus.ts';
 import { type DeadLetter, LocalSqsQueue } from './sqs-queue.ts';
@@ -129,7 +129,7 @@ export function startLocalConnectors(options: LocalConnectorsOptions): LocalConn
 
   const recorderHandler = createRecorderQueueHandler({
     plans: options.connectors.map((setup) =>
-      planOf(setup.definition, {
+      planOf(manifestOf(setup.definition), {
         id: setup.definition.id,
         ...(setup.name ? { name: setup.name } : {}),
         scope: setup.scope,

@@ -16,13 +16,13 @@ import { DynamoGroupStore } from '../shared/adapters/dynamodb/group-store.ts';
 import { DynamoRevocationLedger } from '../shared/adapters/dynamodb/revocation-ledger.ts';
 import { DynamoTokenStore, generateToken } from '../shared/adapters/dynamodb/token-store.ts';
 import { IN_PROCESS_QUEUE_URL } from '../shared/adapters/in-process/group-deletion-queue.ts';
-import { EvidenceService } from '../shared/connectors/evidence.ts';
-import { createEvidenceApiHandler } from '../shared/connectors/evidence-api.ts';
 import type { GroupReader } from '../shared/connectors/scope.ts';
 import { ENV } from '../shared/contracts/env.ts';
 import { evidenceRoutes } from '../shared/contracts/evidence-routes.ts';
 import { type ScimFunctionName, scimFunctions, scimRoutes } from '../shared/contracts/routes.ts';
 import { createRelayHandler } from '../shared/events/relay.ts';
+import { EvidenceService } from '../shared/evidence/evidence.ts';
+import { createEvidenceApiHandler } from '../shared/evidence/evidence-api.ts';
 import { startApiGateway } from './api-gateway.ts';
 import {
   type LocalConnectorSetup,

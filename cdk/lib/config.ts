@@ -1,9 +1,9 @@
 import type { App } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { z } from 'zod';
-import { connectorRegistry } from '../../functions/connectors/registry.ts';
+import { connectorManifests } from '../../functions/connectors/manifests.ts';
 import { connectorConfigIssues, connectorConfigSchema } from '../../shared/connectors/config.ts';
-import type { RegisteredConnector } from '../../shared/connectors/registry.ts';
+import type { RegisteredManifest } from '../../shared/connectors/manifest.ts';
 import { DIRECTORY_ID } from '../../shared/contracts/routes.ts';
 import { CONNECTOR_RESERVED_CONCURRENCY } from './constructs/app-connector.ts';
 import { relaySettings } from './constructs/event-relay.ts';
@@ -160,7 +160,7 @@ const configShape = z
  * The configuration schema, with each connector entry checked against a registry: its id must
  * name a connector, appear once, and its settings must pass the connector's own schema.
  */
-export function appConfigSchemaFor(registry: readonly RegisteredConnector[]) {
+export function appConfigSchemaFor(registry: readonly RegisteredManifest[]) {
   return configShape.check((ctx) => {
     for (const issue of connectorConfigIssues(ctx.value.connectors, registry))
       ctx.issues.push({
@@ -172,7 +172,7 @@ export function appConfigSchemaFor(registry: readonly RegisteredConnector[]) {
   });
 }
 
-export const appConfigSchema = appConfigSchemaFor(connectorRegistry);
+export const appConfigSchema = appConfigSchemaFor(connectorManifests);
 
 export type AppConfig = z.infer<typeof appConfigSchema>;
 /** What a caller may pass: every key optional, numbers and booleans also as strings. */
@@ -187,7 +187,7 @@ export type AppConfigInput = z.input<typeof appConfigSchema>;
 export function parseConfig(
   raw: unknown,
   source: string,
-  registry: readonly RegisteredConnector[] = connectorRegistry,
+  registry: readonly RegisteredManifest[] = connectorManifests,
 ): AppConfig {
   const result = appConfigSchemaFor(registry).safeParse(raw);
   if (!result.success) throw new Error(`Invalid ${source}: ${z.prettifyError(result.error)}`);
@@ -203,7 +203,7 @@ export function parseConfig(
  */
 export function loadConfig(
   app: App,
-  registry: readonly RegisteredConnector[] = connectorRegistry,
+  registry: readonly RegisteredManifest[] = connectorManifests,
 ): AppConfig {
   const keys = Object.keys(configShape.shape);
   const raw = Object.fromEntries(keys.map((key) => [key, app.node.tryGetContext(key)]));

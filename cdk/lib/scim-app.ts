@@ -1,6 +1,6 @@
 import { type App, Tags, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import type { RegisteredConnector } from '../../shared/connectors/registry.ts';
+import type { RegisteredManifest } from '../../shared/connectors/manifest.ts';
 import type { AppConfig } from './config.ts';
 import { type ServiceResourcesProps, ServiceStack } from './service-stack.ts';
 import { StatefulStack } from './stateful-stack.ts';
@@ -22,7 +22,7 @@ export interface ScimStacks {
 export function buildScimApp(
   app: App,
   config: AppConfig,
-  registry?: readonly RegisteredConnector[],
+  registry?: readonly RegisteredManifest[],
 ): ScimStacks {
   // Environment-agnostic stacks: `cdk deploy` targets the account and region of the caller's
   // credentials, and synthesis needs neither.

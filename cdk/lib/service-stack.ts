@@ -4,9 +4,13 @@ import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { connectorRegistry } from '../../functions/connectors/registry.ts';
-import { connectorKey } from '../../shared/connectors/prepare.ts';
-import { findConnector, planOf, type RegisteredConnector } from '../../shared/connectors/registry.ts';
+import { connectorManifests } from '../../functions/connectors/manifests.ts';
+import {
+  connectorKey,
+  findConnector,
+  planOf,
+  type RegisteredManifest,
+} from '../../shared/connectors/manifest.ts';
 import { type ScimFunctionName, scimFunctions } from '../../shared/contracts/routes.ts';
 import type { ConnectorConfig } from './config.ts';
 import { AlarmTarget } from './constructs/alarm-target.ts';
@@ -44,7 +48,7 @@ export interface ServiceResourcesProps {
   /** Concurrency reserved for the stream relay (0: none). @default relaySettings.reservedConcurrency */
   readonly relayReservedConcurrency?: number;
   /** Where connector ids are looked up. @default the shipped connectors */
-  readonly registry?: readonly RegisteredConnector[];
+  readonly registry?: readonly RegisteredManifest[];
 }
 
 export interface ServiceResources {
@@ -148,7 +152,7 @@ export function addServiceResources(scope: Construct, props: ServiceResourcesPro
   });
 
   const metricsNamespace = `ScimConnector/${stage}`;
-  const registry = props.registry ?? connectorRegistry;
+  const registry = props.registry ?? connectorManifests;
   const connectors: Record<string, AppConnector> = {};
   for (const entry of props.connectors ?? []) {
     const connector = findConnector(registry, entry.id);

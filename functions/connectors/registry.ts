@@ -6,7 +6,7 @@
  * Definitions are pure (zod schemas and handlers, no clients at module scope), so the CDK app may
  * import this file to validate settings and build each connector's event rule.
  */
-import { type RegisteredConnector, registered } from '../../shared/connectors/registry.ts';
+import { type RegisteredConnector, registered } from '#connectors/registry.ts';
 import atlassian from './atlassian/connector.ts';
 import github from './github/connector.ts';
 import manual from './manual/connector.ts';

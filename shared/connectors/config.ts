@@ -5,8 +5,7 @@
  * connector's own schema. Secrets never appear here.
  */
 import { z } from 'zod';
-import { connectorKey } from './prepare.ts';
-import type { RegisteredConnector } from './registry.ts';
+import { connectorKey, type RegisteredManifest } from './manifest.ts';
 import { scopeSchema } from './scope.ts';
 
 export const connectorConfigSchema = z.strictObject({
@@ -43,7 +42,7 @@ export interface ConfigIssue {
  */
 export function connectorConfigIssues(
   entries: readonly ConnectorConfig[],
-  registry: readonly RegisteredConnector[],
+  registry: readonly Pick<RegisteredManifest, 'id' | 'settings'>[],
 ): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   const seen = new Set<string>();
@@ -86,7 +85,7 @@ export function connectorConfigIssues(
  */
 export function parseConnectorConfigs(
   raw: unknown,
-  registry: readonly RegisteredConnector[],
+  registry: readonly Pick<RegisteredManifest, 'id' | 'settings'>[],
   source: string,
 ): ConnectorConfig[] {
   const parsed = z.array(connectorConfigSchema).safeParse(raw);

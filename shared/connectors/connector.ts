@@ -16,30 +16,10 @@
  * });
  */
 import type { z } from 'zod';
-import type { EventOf, UserEvent } from '../events/catalogue.ts';
+import type { EventOf, UserEventType } from '../events/catalogue.ts';
+import type { AccessPath, OutcomeStatus } from '../ports/outcome.ts';
 
-/**
- * What a handler reports. `revoked` and `not_found` (the user had no account there) complete a
- * leaver for this application; `restored` completes a returner; `out_of_scope` says the
- * application does not concern this user; `manual_pending` waits for an operator's confirmation.
- * `failed_retryable` is retried (queue redelivery with backoff) and `failed_permanent` is not: both
- * are recorded with the error, and a message that stops being retried lands in the DLQ.
- */
-export type OutcomeStatus =
-  | 'revoked'
-  | 'restored'
-  | 'not_found'
-  | 'out_of_scope'
-  | 'manual_pending'
-  | 'failed_retryable'
-  | 'failed_permanent';
-
-/**
- * A way into an application that a revocation can close: the next `login` (local password or SSO),
- * live `sessions`, `apiTokens` (API tokens, personal access tokens, OAuth grants) and the paid
- * `seat` or licence. The evidence shows, per application, which of them a revocation closed.
- */
-export type AccessPath = 'login' | 'sessions' | 'apiTokens' | 'seat';
+export type { AccessPath, OutcomeStatus };
 
 /** Every access path, in the order the evidence lists them. */
 export const ACCESS_PATHS: readonly AccessPath[] = ['login', 'sessions', 'apiTokens', 'seat'];
@@ -71,8 +51,7 @@ export interface Outcome {
   readonly restoreState?: Readonly<Record<string, string>>;
 }
 
-/** The user event types a connector can act on. */
-export type UserEventType = UserEvent['type'];
+export type { UserEventType };
 
 /** A response from a vendor API. The client has already retried 429s and 5xx as configured. */
 export interface VendorResponse {

@@ -3,7 +3,7 @@
  * AWS): validated at cold start, so a malformed deployment fails loudly rather than expecting nothing.
  */
 import { z } from 'zod';
-import type { ConnectorPlan } from './evidence-recorder.ts';
+import type { ConnectorPlan } from '../evidence/evidence-recorder.ts';
 import { scopeSchema } from './scope.ts';
 
 const planSchema = z.object({

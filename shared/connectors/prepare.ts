@@ -1,12 +1,6 @@
-/**
- * From a connector definition and its deployment's configuration (settings, scope, where its
- * secrets are) to a connector the runtime can run. Settings are checked here, once, with the
- * definition's own schema; secrets when first needed, then kept for a while (a rotated secret is
- * picked up without a cold start).
- */
-import { z } from 'zod';
 import type { ConnectorDefinition, ConnectorLogger, VendorHttpSetup } from './connector.ts';
 import { PermanentError } from './errors.ts';
+import { applicationName, connectorKey, parseSettings } from './manifest.ts';
 import type { PreparedConnector } from './runtime.ts';
 import type { Scope } from './scope.ts';
 import { connectorHttp, type VendorHttpOptions } from './vendor-http.ts';
@@ -70,46 +64,4 @@ export function prepareConnector<Settings, Secrets>(
   };
 }
 
-/**
- * The settings validated by the connector's schema, or an error naming each wrong field.
- *
- * @example
- * parseSettings(definition, { apiBaseUrl: 'not a url' }); // throws: github settings: apiBaseUrl: Invalid URL
- */
-export function parseSettings<Settings>(
-  definition: Pick<ConnectorDefinition<Settings>, 'id' | 'settings'>,
-  raw: unknown,
-): Settings {
-  const parsed = definition.settings.safeParse(raw ?? {});
-  if (!parsed.success) throw new Error(`${definition.id} settings: ${z.prettifyError(parsed.error)}`);
-  return parsed.data;
-}
-
-/**
- * The ledger id of a configured connector: its id, or `{id}-{name}` for a named instance.
- *
- * @example
- * connectorKey('manual', 'legacy-erp'); // 'manual-legacy-erp'
- */
-export function connectorKey(id: string, name?: string): string {
-  return name ? `${id}-${name}` : id;
-}
-
-/**
- * The application's name in the evidence: the settings' `application` where the connector has
- * one (a manual task or a webhook serves whatever application it is configured for), else the
- * definition's.
- *
- * @example
- * applicationName(manual, { application: 'Legacy ERP', instructions: '…' }); // 'Legacy ERP'
- */
-export function applicationName(
-  definition: Pick<ConnectorDefinition, 'application'>,
-  settings: unknown,
-): string {
-  const named =
-    typeof settings === 'object' && settings !== null && 'application' in settings
-      ? settings.application
-      : undefined;
-  return typeof named === 'string' && named.length > 0 ? named : definition.application;
-}
+export { applicationName, connectorKey, parseSettings };

@@ -17,10 +17,14 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { z } from 'zod';
 import { type LifecycleEvent, lifecycleEventSchema, type UserEvent } from '../events/catalogue.ts';
+import {
+  type ConnectorPlan,
+  type RecorderDependencies,
+  recordLifecycleEvent,
+} from '../evidence/evidence-recorder.ts';
 import { type BackoffPolicy, redeliveryDelaySeconds } from './backoff.ts';
 import type { ConnectorLogger } from './connector.ts';
 import { errorText } from './errors.ts';
-import { type ConnectorPlan, type RecorderDependencies, recordLifecycleEvent } from './evidence-recorder.ts';
 import {
   applyEvent,
   type PreparedConnector,

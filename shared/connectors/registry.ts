@@ -4,11 +4,8 @@
  * sit in one list through {@link registered}, which forgets their types: safe because the runtime
  * validates settings and secrets with the definition's own schemas before any handler sees them.
  */
-import type { ConnectorDefinition, UserEventType } from './connector.ts';
-import { subscribedEventTypes } from './connector.ts';
-import type { ConnectorPlan } from './evidence-recorder.ts';
-import { applicationName, connectorKey, parseSettings } from './prepare.ts';
-import type { Scope } from './scope.ts';
+import { type ConnectorDefinition, subscribedEventTypes } from './connector.ts';
+import type { RegisteredManifest } from './manifest.ts';
 
 /** A definition whose settings and secrets types are checked at run time, not compile time. */
 export type RegisteredConnector = ConnectorDefinition<unknown, unknown>;
@@ -23,42 +20,17 @@ export function registered<Settings, Secrets>(
   return definition as unknown as RegisteredConnector;
 }
 
-/**
- * The connector with this id, or an error listing the ids there are.
- *
- * @example
- * const github = findConnector(connectorRegistry, 'github');
- */
-export function findConnector(registry: readonly RegisteredConnector[], id: string): RegisteredConnector {
-  const found = registry.find((definition) => definition.id === id);
-  if (!found)
-    throw new Error(
-      `No connector "${id}"; the registry has: ${registry.map((definition) => definition.id).join(', ') || 'none'}.`,
-    );
-  return found;
-}
-
-/** One application as the deployment configures it. */
-export interface ConfiguredConnector {
-  readonly id: string;
-  /** For several instances of one connector: the ledger id becomes `{id}-{name}`. */
-  readonly name?: string;
-  readonly scope: Scope;
-  readonly settings: unknown;
-}
+export { type ConfiguredConnector, findConnector, planOf } from './manifest.ts';
 
 /**
- * What the evidence recorder needs to know of an enabled connector.
+ * The manifest a definition carries: its id, application, schemas, and the events it has handlers
+ * for. The deployment reads the connector's own manifest.ts; this is for code that holds the
+ * definition already (`npm start`, the test that the two agree).
  *
  * @example
- * planOf(github, { id: 'github', scope: { groups: ['Engineering'] }, settings }); // { id: 'github', application: 'GitHub', events: [...], scope }
+ * manifestOf(github).events; // ['user.deactivated', 'user.deleted', 'user.reactivated']
  */
-export function planOf(definition: RegisteredConnector, configured: ConfiguredConnector): ConnectorPlan {
-  const events: UserEventType[] = subscribedEventTypes(definition);
-  return {
-    id: connectorKey(definition.id, configured.name),
-    application: applicationName(definition, parseSettings(definition, configured.settings)),
-    events,
-    scope: configured.scope,
-  };
+export function manifestOf(definition: RegisteredConnector): RegisteredManifest {
+  const { id, application, settings, secrets } = definition;
+  return { id, application, settings, secrets, events: subscribedEventTypes(definition) };
 }

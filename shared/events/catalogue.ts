@@ -92,6 +92,8 @@ export const lifecycleEventSchema = z.discriminatedUnion('type', [
 
 export type LifecycleEvent = z.infer<typeof lifecycleEventSchema>;
 export type UserEvent = Extract<LifecycleEvent, { user: unknown }>;
+/** The user event types a connector can act on. */
+export type UserEventType = UserEvent['type'];
 export type EventOf<T extends EventType> = Extract<LifecycleEvent, { type: T }>;
 
 /** The EventBridge detail-type of an event: its type, e.g. `user.deactivated`. */

@@ -3,9 +3,9 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import type { Authenticator } from '../auth/authenticator.ts';
 import { CONFORMANCE_CREDENTIAL_HEADER } from '../contracts/conformance.ts';
 import { DIRECTORY_ID } from '../contracts/routes.ts';
+import { logger } from '../observability/logger.ts';
 import type { Actor } from '../ports/user-store.ts';
 import { ScimError } from '../scim/errors.ts';
-import { logger } from './logger.ts';
 import { headerValue } from './scim-body.ts';
 
 export type WithScimCaller = { scimCaller?: { directoryId: string; actor: Actor } };

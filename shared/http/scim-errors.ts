@@ -1,7 +1,7 @@
 import type middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { logger } from '../observability/logger.ts';
 import { ScimError } from '../scim/errors.ts';
-import { logger } from './logger.ts';
 import { scimResponse } from './response.ts';
 
 /**

@@ -1,9 +1,9 @@
 import type middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { logger } from '../observability/logger.ts';
 import type { RateLimiter } from '../ports/rate-limiter.ts';
 import { ScimError } from '../scim/errors.ts';
 import type { WithScimCaller } from './authenticate.ts';
-import { logger } from './logger.ts';
 
 /**
  * Per-directory throttling: 429 with Retry-After once a directory is over its limit. It runs

@@ -1,5 +1,5 @@
-import type { IndexLookup } from '../scim/filter/index.ts';
 import type { ScimResource } from '../scim/resource.ts';
+import type { IndexLookup } from './index-lookup.ts';
 import type { PagePosition, PositionedPage } from './paging.ts';
 import type { Actor } from './user-store.ts';
 

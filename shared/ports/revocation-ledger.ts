@@ -1,4 +1,5 @@
-import type { AccessPath, OutcomeStatus, UserEventType } from '../connectors/connector.ts';
+import type { UserEventType } from '../events/catalogue.ts';
+import type { AccessPath, OutcomeStatus } from './outcome.ts';
 
 /**
  * What the ledger says of one application for one user:

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { connectorRegistry } from '../../functions/connectors/registry.ts';
-import type { EvidenceReport, LeaverEvidence } from '../../shared/connectors/evidence.ts';
+import type { EvidenceReport, LeaverEvidence } from '../../shared/evidence/evidence.ts';
 import { type NpmStart, startNpmStart } from '../support/npm-start-process.ts';
 import { dynamoDbLocalPids } from '../support/processes.ts';
 import { entraUser, PATCH_OP } from '../support/scim-client.ts';

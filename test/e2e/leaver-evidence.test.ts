@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { VendorFakes } from '../../local/fakes/index.ts';
 import { shippedConnectorsOnFakes } from '../../local/shipped-connectors.ts';
-import type { LeaverEvidence } from '../../shared/connectors/evidence.ts';
+import type { LeaverEvidence } from '../../shared/evidence/evidence.ts';
 import { entraUser, PATCH_OP, startTestScim, type TestScim } from '../support/scim-client.ts';
 
 let scim: TestScim;

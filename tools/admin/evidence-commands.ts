@@ -6,15 +6,15 @@ import { userInfo } from 'node:os';
 import { DynamoDirectoryStore } from '../../shared/adapters/dynamodb/directory-store.ts';
 import { DynamoRevocationLedger } from '../../shared/adapters/dynamodb/revocation-ledger.ts';
 import { ACCESS_PATHS, type AccessPath } from '../../shared/connectors/connector.ts';
-import { ConfirmationRefused, EvidenceService } from '../../shared/connectors/evidence.ts';
-import { isoTime } from '../../shared/connectors/evidence-api.ts';
+import { DIRECTORY_ID } from '../../shared/contracts/routes.ts';
+import { ConfirmationRefused, EvidenceService } from '../../shared/evidence/evidence.ts';
+import { isoTime } from '../../shared/evidence/evidence-api.ts';
 import {
   EVIDENCE_FORMATS,
   type EvidenceFormat,
   formatEvidenceReport,
   formatLeaverEvidence,
-} from '../../shared/connectors/evidence-format.ts';
-import { DIRECTORY_ID } from '../../shared/contracts/routes.ts';
+} from '../../shared/evidence/evidence-format.ts';
 import type { Command, CommandInput } from './commands.ts';
 import { migrateEvidence } from './migrate-evidence.ts';
 import { AdminUsageError, NotFound } from './target.ts';

@@ -13,14 +13,16 @@ import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { subscribedEventTypes } from '../../../shared/connectors/connector.ts';
+import {
+  applicationName,
+  connectorKey,
+  type RegisteredManifest,
+} from '../../../shared/connectors/manifest.ts';
 import {
   type ConnectorMetricName,
   connectorMetrics,
   connectorServiceName,
 } from '../../../shared/connectors/outcome-metrics.ts';
-import { applicationName, connectorKey } from '../../../shared/connectors/prepare.ts';
-import type { RegisteredConnector } from '../../../shared/connectors/registry.ts';
 import type { Scope } from '../../../shared/connectors/scope.ts';
 import { ENV } from '../../../shared/contracts/env.ts';
 import { patternOfTypes } from '../../../shared/events/patterns.ts';
@@ -28,8 +30,8 @@ import { bindTable } from './bind-table.ts';
 import { QueuedFunction } from './queued-function.ts';
 
 export interface AppConnectorProps {
-  /** The connector's definition, from functions/connectors/registry.ts. */
-  readonly connector: RegisteredConnector;
+  /** The connector's manifest, from functions/connectors/manifests.ts. */
+  readonly connector: RegisteredManifest;
   /** For a second instance of one connector: its ledger id becomes `{id}-{name}`. */
   readonly name?: string;
   readonly scope: Scope;
@@ -127,7 +129,7 @@ export class AppConnector extends Construct {
 
     this.consumer = new QueuedFunction(this, 'Consumer', {
       bus: props.bus,
-      pattern: patternOfTypes(subscribedEventTypes(connector)),
+      pattern: patternOfTypes([...connector.events].sort()),
       entry: CONNECTOR_ENTRY,
       description: `${application} connector: lifecycle events -> vendor API -> revocation ledger`,
       serviceName: this.serviceName,

@@ -5,8 +5,6 @@ import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import type { ConnectorPlan } from '../../../shared/connectors/evidence-recorder.ts';
-import { RECORDED_EVENT_TYPES } from '../../../shared/connectors/evidence-recorder.ts';
 import { ENV } from '../../../shared/contracts/env.ts';
 import {
   evidenceFunction,
@@ -14,6 +12,8 @@ import {
   evidenceRoutes,
 } from '../../../shared/contracts/evidence-routes.ts';
 import { patternOfTypes } from '../../../shared/events/patterns.ts';
+import type { ConnectorPlan } from '../../../shared/evidence/evidence-recorder.ts';
+import { RECORDED_EVENT_TYPES } from '../../../shared/evidence/evidence-recorder.ts';
 import { bindTable } from './bind-table.ts';
 import { QueuedFunction } from './queued-function.ts';
 import { ServiceFunction } from './service-function.ts';

@@ -8,37 +8,19 @@
  * service and no API token works; a returner's is enabled again. See docs/connectors/atlassian.md.
  */
 
-import { z } from 'zod';
+import type { z } from 'zod';
 import { defineConnector, type Outcome, type VendorHttp } from '#connectors/connector.ts';
 import { failureOutcome, succeeded } from '#connectors/outcomes.ts';
-import { accountEmail, accountEmailSetting, noAddressDetail } from '#connectors/user-identity.ts';
+import { accountEmail, noAddressDetail } from '#connectors/user-identity.ts';
 import { bearerToken } from '#connectors/vendor-auth.ts';
 import type { UserSnapshot } from '#events/envelope.ts';
+import manifest from './manifest.ts';
 
-const settings = z.object({
-  /** The organization id, from admin.atlassian.com/o/{organizationId}/… or the API key page. */
-  organizationId: z.string().min(1),
-  /** The directory to act in; without it, every directory the user is in (found through the API). */
-  directoryId: z.string().min(1).optional(),
-  /** `suspend` (reversible, the default) or `remove` (the user leaves the directory; re-inviting is manual). */
-  leaverAction: z.enum(['suspend', 'remove']).default('suspend'),
-  /** Deactivate (lifecycle `disable`) a leaver's managed account: blocks login and API tokens everywhere. */
-  disableManagedAccounts: z.boolean().default(true),
-  apiBaseUrl: z.url().default('https://api.atlassian.com'),
-  accountEmail: accountEmailSetting,
-});
-
-/** An organization API key (Settings > API keys in Atlassian Administration). */
-const secrets = z.object({ apiKey: z.string().min(1) });
-
-type Settings = z.infer<typeof settings>;
-const APPLICATION = 'Atlassian';
+const APPLICATION = manifest.application;
+type Settings = z.infer<typeof manifest.settings>;
 
 export default defineConnector({
-  id: 'atlassian',
-  application: APPLICATION,
-  settings,
-  secrets,
+  ...manifest,
   http: ({ settings, secrets }) => ({
     baseUrl: `${settings.apiBaseUrl.replace(/\/+$/, '')}/admin/v2/orgs/${encodeURIComponent(settings.organizationId)}`,
     auth: bearerToken(secrets.apiKey),

@@ -6,39 +6,17 @@
  * manual task. See docs/connectors/github.md.
  */
 
-import { z } from 'zod';
+import type { z } from 'zod';
 import { type AccessPath, defineConnector, type Outcome, type VendorHttp } from '#connectors/connector.ts';
 import { failureOutcome } from '#connectors/outcomes.ts';
 import { bearerToken } from '#connectors/vendor-auth.ts';
 import type { UserSnapshot } from '#events/envelope.ts';
 import { cancelInvitation, type Invitation, pendingInvitations } from './invitations.ts';
 import { APPLICATION, githubLogin } from './login.ts';
+import manifest from './manifest.ts';
 import { rateLimitOutcome } from './rate-limits.ts';
 
-const settings = z.object({
-  /** The organization's login, as in https://github.com/{organization}. */
-  organization: z.string().min(1),
-  /**
-   * How the GitHub login is found from the directory user:
-   * - `samlIdentity`: the SAML identity whose NameID is the user's userName (then primary email),
-   *   through GraphQL. Exact; needs SAML SSO on the organization or its enterprise.
-   * - `userNameLocalPart`: userName before the "@" (ada.lovelace@example.com → ada.lovelace).
-   * - `userName` / `externalId`: the attribute as is, when the IdP sends the GitHub login there.
-   */
-  login: z.enum(['samlIdentity', 'userNameLocalPart', 'userName', 'externalId']),
-  /** The enterprise's slug, when SAML SSO is configured for the enterprise rather than the organization. */
-  enterprise: z.string().min(1).optional(),
-  /** https://api.github.com, or https://HOST/api/v3 for GitHub Enterprise Server. */
-  apiBaseUrl: z.url().default('https://api.github.com'),
-  apiVersion: z.string().default('2022-11-28'),
-});
-
-const secrets = z.object({
-  /** A classic token with admin:org, or a fine-grained token with "Members: read and write" on the organization. */
-  token: z.string().min(1),
-});
-
-type Settings = z.infer<typeof settings>;
+type Settings = z.infer<typeof manifest.settings>;
 
 /**
  * What leaving the organization closes: GitHub checks membership on every request, so the
@@ -48,10 +26,7 @@ type Settings = z.infer<typeof settings>;
 const MEMBERSHIP_CLOSES: readonly AccessPath[] = ['login', 'sessions', 'apiTokens', 'seat'];
 
 export default defineConnector({
-  id: 'github',
-  application: APPLICATION,
-  settings,
-  secrets,
+  ...manifest,
   http: ({ settings, secrets }) => ({
     baseUrl: settings.apiBaseUrl,
     headers: { accept: 'application/vnd.github+json', 'x-github-api-version': settings.apiVersion },

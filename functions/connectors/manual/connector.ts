@@ -5,37 +5,16 @@
  * what is waiting, for whom, since when. See docs/connectors/manual.md.
  */
 
-import { z } from 'zod';
+import type { z } from 'zod';
 import { defineConnector, type Outcome } from '#connectors/connector.ts';
 import type { UserSnapshot } from '#events/envelope.ts';
-import { PLACEHOLDERS, renderInstructions, unknownPlaceholders } from './instructions.ts';
+import { renderInstructions } from './instructions.ts';
+import manifest from './manifest.ts';
 
-const template = z
-  .string()
-  .min(1)
-  .refine((text) => unknownPlaceholders(text).length === 0, {
-    error: (issue) =>
-      `unknown placeholder ${unknownPlaceholders(String(issue.input))
-        .map((name) => `{{${name}}}`)
-        .join(', ')}; known: ${PLACEHOLDERS.map((name) => `{{${name}}}`).join(' ')}`,
-  });
-
-const settings = z.object({
-  /** The application's name as people know it ("Legacy ERP"). */
-  application: z.string().min(1),
-  /** What to do for a leaver, with placeholders such as {{displayName}}, {{email}}, {{userName}}. */
-  instructions: template,
-  /** What to do for a returner; without it, a returner is out of this connector's scope. */
-  restoreInstructions: template.optional(),
-});
-
-type Settings = z.infer<typeof settings>;
+type Settings = z.infer<typeof manifest.settings>;
 
 export default defineConnector({
-  id: 'manual',
-  application: 'Manual task',
-  settings,
-  secrets: z.object({}),
+  ...manifest,
   handlers: {
     'user.deactivated': async (event, { settings }) => pending(settings, event.user, settings.instructions),
     'user.deleted': async (event, { settings }) => pending(settings, event.user, settings.instructions),

@@ -8,39 +8,19 @@
  * 2.0 client credentials flow of an external client app. See docs/connectors/salesforce.md.
  */
 
-import { z } from 'zod';
+import type { z } from 'zod';
 import { defineConnector, type Outcome, type VendorHttp } from '#connectors/connector.ts';
 import { failureOutcome, vendorMessage } from '#connectors/outcomes.ts';
-import { accountEmail, accountEmailSetting, noAddressDetail } from '#connectors/user-identity.ts';
+import { accountEmail, noAddressDetail } from '#connectors/user-identity.ts';
 import { oauthClientCredentials } from '#connectors/vendor-auth.ts';
 import type { UserSnapshot } from '#events/envelope.ts';
+import manifest from './manifest.ts';
 
-const settings = z.object({
-  /** The org's My Domain URL, e.g. https://acme.my.salesforce.com (token endpoint and REST API both live there). */
-  instanceUrl: z.url(),
-  apiVersion: z
-    .string()
-    .regex(/^v\d+\.0$/, 'a REST API version such as v63.0')
-    .default('v63.0'),
-  /** The User field that holds the value below: Username (unique), Email (may match several users), or FederationIdentifier (the SAML SSO id). */
-  matchOn: z.enum(['Username', 'Email', 'FederationIdentifier']).default('Username'),
-  /** Which of the directory user's addresses is compared with that field. */
-  accountEmail: accountEmailSetting,
-  /** End the leaver's live sessions (delete their AuthSession records) before deactivating. */
-  endSessions: z.boolean().default(true),
-});
-
-/** The external client app's consumer key and secret (client credentials flow enabled, with a run-as user). */
-const secrets = z.object({ clientId: z.string().min(1), clientSecret: z.string().min(1) });
-
-type Settings = z.infer<typeof settings>;
-const APPLICATION = 'Salesforce';
+const APPLICATION = manifest.application;
+type Settings = z.infer<typeof manifest.settings>;
 
 export default defineConnector({
-  id: 'salesforce',
-  application: APPLICATION,
-  settings,
-  secrets,
+  ...manifest,
   http: ({ settings, secrets }) => ({
     baseUrl: `${settings.instanceUrl.replace(/\/+$/, '')}/services/data/${settings.apiVersion}`,
     auth: oauthClientCredentials({

@@ -6,7 +6,7 @@
  * permanent failure. See docs/connectors/webhook.md.
  */
 
-import { z } from 'zod';
+import type { z } from 'zod';
 import {
   ACCESS_PATHS,
   type AccessPath,
@@ -16,34 +16,14 @@ import {
 } from '#connectors/connector.ts';
 import { failureOutcome, succeeded } from '#connectors/outcomes.ts';
 import type { UserEvent } from '#events/catalogue.ts';
+import manifest from './manifest.ts';
 import { signatureHeaders } from './signature.ts';
 
-const settings = z.object({
-  /** Where events are POSTed. HTTPS in production; http only for a receiver on this machine. */
-  url: z
-    .url()
-    .refine((url) => url.startsWith('https://') || /^http:\/\/(127\.0\.0\.1|localhost)[:/]/.test(url), {
-      message: 'must be https:// (http:// only for 127.0.0.1 or localhost)',
-    }),
-  /** The application's name in the evidence. */
-  application: z.string().min(1).default('Webhook'),
-});
-
-const secrets = z.object({
-  /** Shared with the receiver; at least 32 characters (e.g. `openssl rand -hex 32`). */
-  signingSecret: z.string().min(32),
-  /** While rotating: the old secret, so receivers not yet switched still verify. */
-  previousSigningSecret: z.string().min(32).optional(),
-});
-
-type Settings = z.infer<typeof settings>;
-type Secrets = z.infer<typeof secrets>;
+type Settings = z.infer<typeof manifest.settings>;
+type Secrets = z.infer<typeof manifest.secrets>;
 
 export default defineConnector({
-  id: 'webhook',
-  application: 'Webhook',
-  settings,
-  secrets,
+  ...manifest,
   http: () => ({ requestIdHeaders: ['x-request-id'] }),
   handlers: {
     'user.deactivated': (event, { http, settings, secrets }) =>

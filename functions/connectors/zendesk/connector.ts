@@ -6,41 +6,19 @@
  * `{email}/token:{token}`) or OAuth bearer token. See docs/connectors/zendesk.md.
  */
 
-import { z } from 'zod';
+import type { z } from 'zod';
 import { type AccessPath, defineConnector, type Outcome, type VendorHttp } from '#connectors/connector.ts';
 import { failureOutcome } from '#connectors/outcomes.ts';
-import { accountEmail, accountEmailSetting, noAddressDetail } from '#connectors/user-identity.ts';
+import { accountEmail, noAddressDetail } from '#connectors/user-identity.ts';
 import { basicAuth, bearerToken } from '#connectors/vendor-auth.ts';
 import type { UserSnapshot } from '#events/envelope.ts';
 import { APPLICATION, findByEmail, type ZendeskUser } from './find-user.ts';
+import manifest from './manifest.ts';
 
-const settings = z.object({
-  /** The account's URL, https://{subdomain}.zendesk.com. */
-  url: z.url(),
-  accountEmail: accountEmailSetting,
-  /** End every session of a leaver after suspending them (safe: a suspended user cannot sign in again). */
-  endSessions: z.boolean().default(true),
-  /**
-   * Downgrade a leaving agent or admin to end user, which releases their paid seat. Off by
-   * default: the agent loses their role and groups, which a returner does not get back.
-   */
-  releaseAgentSeat: z.boolean().default(false),
-});
-
-const secrets = z.union([
-  /** An API token, used with the email of the admin who created it. */
-  z.object({ email: z.email(), apiToken: z.string().min(1) }),
-  /** An OAuth access token with the users:write scope. */
-  z.object({ oauthToken: z.string().min(1) }),
-]);
-
-type Settings = z.infer<typeof settings>;
+type Settings = z.infer<typeof manifest.settings>;
 
 export default defineConnector({
-  id: 'zendesk',
-  application: APPLICATION,
-  settings,
-  secrets,
+  ...manifest,
   http: ({ settings, secrets }) => ({
     baseUrl: `${settings.url.replace(/\/+$/, '')}/api/v2`,
     auth:

@@ -7,45 +7,19 @@
  * Server-to-Server OAuth app credentials. See docs/connectors/zoom.md.
  */
 
-import { z } from 'zod';
+import type { z } from 'zod';
 import { defineConnector, type Outcome, type VendorHttp } from '#connectors/connector.ts';
 import { failureOutcome } from '#connectors/outcomes.ts';
-import {
-  type AccountEmailSource,
-  accountEmail,
-  accountEmailSetting,
-  noAddressDetail,
-} from '#connectors/user-identity.ts';
+import { type AccountEmailSource, accountEmail, noAddressDetail } from '#connectors/user-identity.ts';
 import { oauthClientCredentials } from '#connectors/vendor-auth.ts';
 import type { UserSnapshot } from '#events/envelope.ts';
+import manifest from './manifest.ts';
 
-const settings = z.object({
-  apiBaseUrl: z.url().default('https://api.zoom.us/v2'),
-  tokenUrl: z.url().default('https://zoom.us/oauth/token'),
-  /** Which of the user's addresses is their Zoom login. */
-  accountEmail: accountEmailSetting,
-  /** Revoke an SSO user's SSO token, which logs them out of their current Zoom session. */
-  revokeSsoToken: z.boolean().default(true),
-  /** The id of the account's Member role (Zoom's default roles: 0 Owner, 1 Admin, 2 Member). */
-  memberRoleId: z.string().min(1).default('2'),
-});
-
-type Settings = z.infer<typeof settings>;
-
-/** The Server-to-Server OAuth app's credentials (App Marketplace > the app > App Credentials). */
-const secrets = z.object({
-  accountId: z.string().min(1),
-  clientId: z.string().min(1),
-  clientSecret: z.string().min(1),
-});
-
-const APPLICATION = 'Zoom';
+const APPLICATION = manifest.application;
+type Settings = z.infer<typeof manifest.settings>;
 
 export default defineConnector({
-  id: 'zoom',
-  application: APPLICATION,
-  settings,
-  secrets,
+  ...manifest,
   http: ({ settings, secrets }) => ({
     baseUrl: settings.apiBaseUrl,
     auth: oauthClientCredentials({

@@ -1,6 +1,6 @@
 import { ScimError } from '../errors.ts';
 import type { Projection } from '../projection.ts';
-import type { ScimRequestContext } from '../users/user-service.ts';
+import type { ScimRequestContext } from '../request-context.ts';
 import type { BulkEndpoint, BulkEndpoints } from './endpoint.ts';
 import { BULK_LIMITS, BULK_RESPONSE_SCHEMA } from './limits.ts';
 import { type PlannedOperation, planBulk } from './plan.ts';

@@ -1,7 +1,7 @@
 import type { Preconditions } from '../etag.ts';
 import type { Projection } from '../projection.ts';
+import type { ScimRequestContext } from '../request-context.ts';
 import type { ScimResource } from '../resource.ts';
-import type { ScimRequestContext } from '../users/user-service.ts';
 
 /** A written resource, as the single request would have returned it. */
 export interface BulkWriteResult {

@@ -1,19 +1,8 @@
+import type { IndexLookup, IndexName } from '../../ports/index-lookup.ts';
 import { type ResourceType, userResourceType } from '../schema/resource-type.ts';
 import type { Filter, ValueComparison } from './ast.ts';
 
-/** The attributes storage can look up by exact value. Storage applies each attribute's case rule. */
-export type IndexName =
-  | 'id'
-  | 'userName'
-  | 'externalId'
-  | 'emails.value'
-  | 'displayName'
-  /** A user's groups: answered from the group memberships, not from the user item. */
-  | 'groups.value'
-  /** A group's members: the groups a user belongs to. */
-  | 'members.value';
-
-export type IndexLookup = { index: IndexName; value: string };
+export type { IndexLookup, IndexName };
 
 /**
  * How storage answers a filter: fetch the candidates of every lookup, or read every resource.

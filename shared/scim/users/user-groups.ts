@@ -4,12 +4,13 @@ import { mapConcurrently, READ_CONCURRENCY } from '../concurrency.ts';
 import { ScimError } from '../errors.ts';
 import { type Filter, matchesFilter } from '../filter/index.ts';
 import { idsComparedWith } from '../groups/membership-filter.ts';
+import type { ListQuery } from '../list.ts';
 import { type ListResponse, listResponse } from '../list.ts';
 import { includesAttribute, type Projection, projectResource } from '../projection.ts';
+import type { ScimRequestContext } from '../request-context.ts';
 import type { ScimObject, ScimResource } from '../resource.ts';
 import { userResourceType } from '../schema/resource-type.ts';
 import { toScimUser } from './user-resource.ts';
-import type { ListQuery, ScimRequestContext } from './user-service.ts';
 
 /** Member ids are read from storage this many at a time. */
 const MEMBER_SLICE = 1_000;

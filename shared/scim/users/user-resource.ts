@@ -1,7 +1,7 @@
 import type { StoredUser } from '../../ports/user-store.ts';
 import { etagOf } from '../etag.ts';
+import type { ScimRequestContext } from '../request-context.ts';
 import type { ScimObject, ScimResource } from '../resource.ts';
-import type { ScimRequestContext } from './user-service.ts';
 
 /**
  * The full SCIM representation of a stored user: its attributes plus id and meta, and its

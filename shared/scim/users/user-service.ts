@@ -1,7 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { CursorKeySource } from '../../ports/cursor-key.ts';
 import type { GroupStore } from '../../ports/group-store.ts';
-import type { Actor, StoredUser, UserStore } from '../../ports/user-store.ts';
+import type { StoredUser, UserStore } from '../../ports/user-store.ts';
 import { VersionConflict } from '../../ports/user-store.ts';
 import { coerceResource } from '../coerce.ts';
 import { ScimError } from '../errors.ts';
@@ -12,27 +12,19 @@ import type { ListQuery, ListResponse } from '../list.ts';
 import { ListEngine, type ListSource } from '../listing.ts';
 import { applyPatch } from '../patch/index.ts';
 import type { Projection } from '../projection.ts';
+import type { ScimRequestContext } from '../request-context.ts';
 import type { ScimResource } from '../resource.ts';
 import { userResourceType } from '../schema/resource-type.ts';
 import { UserGroups } from './user-groups.ts';
 import { toScimUser } from './user-resource.ts';
 
+export type { ScimRequestContext };
 export { toScimUser };
-
-/** Who is asking and where the resource lives; built by the HTTP layer from the authenticated request. */
-export interface ScimRequestContext {
-  readonly directoryId: string;
-  readonly actor: Actor;
-  /** The SCIM base URL of this directory, e.g. https://id.example.com/prod/default/scim/v2 */
-  readonly baseUrl: string;
-}
 
 export interface UserResult {
   readonly resource: ScimResource;
   readonly etag: string;
 }
-
-export type { ListQuery } from '../list.ts';
 
 export interface UserServiceOptions {
   readonly clock?: () => Date;

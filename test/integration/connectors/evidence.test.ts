@@ -6,9 +6,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { DynamoRevocationLedger } from '../../../shared/adapters/dynamodb/revocation-ledger.ts';
 import { defineConnector } from '../../../shared/connectors/connector.ts';
-import { ConfirmationRefused, EvidenceService } from '../../../shared/connectors/evidence.ts';
-import { formatEvidenceReport, formatLeaverEvidence } from '../../../shared/connectors/evidence-format.ts';
-import { type ConnectorPlan, recordLifecycleEvent } from '../../../shared/connectors/evidence-recorder.ts';
 import { prepareConnector } from '../../../shared/connectors/prepare.ts';
 import {
   applyEvent,
@@ -16,6 +13,9 @@ import {
   type RuntimeDependencies,
 } from '../../../shared/connectors/runtime.ts';
 import type { UserEvent } from '../../../shared/events/catalogue.ts';
+import { ConfirmationRefused, EvidenceService } from '../../../shared/evidence/evidence.ts';
+import { formatEvidenceReport, formatLeaverEvidence } from '../../../shared/evidence/evidence-format.ts';
+import { type ConnectorPlan, recordLifecycleEvent } from '../../../shared/evidence/evidence-recorder.ts';
 import { useDynamoTable } from '../../support/dynamo.ts';
 import { userEvent } from '../../support/lifecycle-events.ts';
 import { memoryGroups } from '../../support/memory-groups.ts';

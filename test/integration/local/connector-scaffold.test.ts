@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REGISTRY_FILE, scaffoldConnector } from '../../../tools/connector-new.ts';
+import { MANIFESTS_FILE, REGISTRY_FILE, scaffoldConnector } from '../../../tools/connector-new.ts';
 
 const run = promisify(execFile);
 const repo = resolve(import.meta.dirname, '../../..');
@@ -19,7 +19,7 @@ let files: readonly string[];
 
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'connector-new-'));
-  for (const file of ['package.json', 'biome.json', REGISTRY_FILE])
+  for (const file of ['package.json', 'biome.json', REGISTRY_FILE, MANIFESTS_FILE])
     await cp(join(repo, file), join(root, file));
   for (const dir of ['node_modules', 'shared', 'test/support']) {
     await mkdir(join(root, dir, '..'), { recursive: true });
@@ -49,11 +49,18 @@ afterAll(async () => {
 describe('npm run connector:new', () => {
   it('writes the connector, its fake and its test, and registers it', async () => {
     expect(files).toEqual([
+      'functions/connectors/acme-hr/manifest.ts',
       'functions/connectors/acme-hr/connector.ts',
       'local/fakes/acme-hr.ts',
       'test/unit/connectors/acme-hr.test.ts',
       REGISTRY_FILE,
+      MANIFESTS_FILE,
     ]);
+    const manifests = await readFile(join(root, MANIFESTS_FILE), 'utf8');
+    expect(manifests).toContain("import acmeHr from './acme-hr/manifest.ts';");
+    expect(manifests).toMatch(
+      / {2}registeredManifest\(acmeHr\),\n {2}\/\/ connector:new adds connectors above this line/,
+    );
     const registry = await readFile(join(root, REGISTRY_FILE), 'utf8');
     expect(registry).toContain("import acmeHr from './acme-hr/connector.ts';");
     expect(registry).toMatch(

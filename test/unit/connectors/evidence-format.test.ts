@@ -8,12 +8,12 @@ import type {
   ApplicationEvidence,
   EvidenceReport,
   LeaverEvidence,
-} from '../../../shared/connectors/evidence.ts';
+} from '../../../shared/evidence/evidence.ts';
 import {
   csvField,
   formatEvidenceReport,
   formatLeaverEvidence,
-} from '../../../shared/connectors/evidence-format.ts';
+} from '../../../shared/evidence/evidence-format.ts';
 
 const BOM = '\uFEFF';
 

@@ -5,6 +5,7 @@
  * Also the one write an operator makes: confirming a manual task.
  */
 
+import { ACCESS_PATHS, type AccessPath } from '../connectors/connector.ts';
 import type {
   ApplicationState,
   ApplicationStatus,
@@ -12,7 +13,6 @@ import type {
   LeaverRecord,
   RevocationLedger,
 } from '../ports/revocation-ledger.ts';
-import { ACCESS_PATHS, type AccessPath } from './connector.ts';
 
 /** Statuses that close an application for a leaver. */
 const DONE: ReadonlySet<ApplicationStatus> = new Set(['revoked', 'not_found', 'confirmed', 'out_of_scope']);

@@ -8,10 +8,11 @@
  * It runs beside the connectors, not inside them: a connector whose queue, function or secret is
  * broken cannot report that it was expected, so the expectation must come from elsewhere.
  */
+
+import type { UserEventType } from '../connectors/connector.ts';
+import { type GroupReader, inScope, type Scope } from '../connectors/scope.ts';
 import type { UserEvent } from '../events/catalogue.ts';
 import type { ApplicationState, LeaverRecord, RevocationLedger } from '../ports/revocation-ledger.ts';
-import type { UserEventType } from './connector.ts';
-import { type GroupReader, inScope, type Scope } from './scope.ts';
 
 /** An enabled connector as the recorder knows it: from the registry and the deployment's configuration. */
 export interface ConnectorPlan {
