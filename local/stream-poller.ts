@@ -59,6 +59,12 @@ export interface StreamCheckpoint {
 export interface StreamPoller {
   /** Whether it resumed from `resumeFrom` (false: it started from `startFrom`). */
   readonly resumed: boolean;
+  /**
+   * Resolves once the poller has handed the handler every record written before the call: a full
+   * round, begun after the call and after a fresh look at the shards, found nothing to read and
+   * nothing to retry. Tests wait on it to show that something did NOT happen, without a sleep.
+   */
+  caughtUp(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -230,17 +236,21 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<S
 
   await describe(options.startFrom);
   let running = true;
+  let describeNow = false;
+  const waiters: { readonly since: number; readonly resolve: () => void }[] = [];
   const loop = (async () => {
     let lastDescribe = Date.now();
     while (running) {
       let busy = false;
       let retrying = false;
+      const roundStart = Date.now();
       try {
         if (options.paused?.()) {
           await sleep(RETRY_DELAY_MS);
           continue;
         }
-        if (Date.now() - lastDescribe > DESCRIBE_EVERY_MS) {
+        if (describeNow || Date.now() - lastDescribe > DESCRIBE_EVERY_MS) {
+          describeNow = false;
           await describe('TRIM_HORIZON');
           lastDescribe = Date.now();
         }
@@ -249,6 +259,16 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<S
           if (readable(shard) && (await pollShard(shard))) busy = true;
         }
         retrying = [...shards.values()].some((shard) => shard.pending.length > 0);
+        if (!busy && !retrying) {
+          // An idle round that began after a waiter asked, with shards described since: caught up.
+          const ready = waiters.filter(
+            (waiter) => waiter.since <= roundStart && waiter.since <= lastDescribe,
+          );
+          for (const waiter of ready) {
+            waiters.splice(waiters.indexOf(waiter), 1);
+            waiter.resolve();
+          }
+        }
       } catch (error) {
         // An error because DynamoDB Local just died is no news: its supervisor says so.
         if (running && !options.paused?.()) onError(error);
@@ -261,6 +281,10 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<S
 
   return {
     resumed: resumeAfter !== undefined,
+    caughtUp() {
+      describeNow = true;
+      return new Promise<void>((resolve) => waiters.push({ since: Date.now(), resolve }));
+    },
     async stop() {
       running = false;
       await loop;

@@ -97,3 +97,15 @@ describe('the stream checkpoint', () => {
     expect(other.seen[0]?.key).toBe('a1');
   });
 });
+
+describe('caughtUp', () => {
+  it('resolves only once the handler has been given every change written before the call', async () => {
+    const { poller, seen } = await poll({});
+    for (let round = 0; round < 3; round++) {
+      const keys = [`up-${round}-a`, `up-${round}-b`, `up-${round}-c`];
+      await put(...keys);
+      await poller.caughtUp();
+      expect(seen.map(({ key }) => key)).toEqual(expect.arrayContaining(keys));
+    }
+  });
+});
