@@ -143,6 +143,8 @@ describe('directory delete under load', () => {
     );
     expect(report).toMatch(/^\s+\d+ {2}uniqueness claims$/m);
     expect(report).toMatch(/^\s+1 {2}tokens$/m);
+    // The five seconds of watching for late writes are not silent.
+    expect(report).toMatch(/^ {2}sweep \d+: \d+ users and \d+ other items removed so far/m);
     await until(
       () => created.every((id) => seen.of(id).some((event) => event.type === 'user.deleted')),
       'a user.deleted for every user',

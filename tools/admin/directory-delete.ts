@@ -32,11 +32,13 @@ export interface DirectoryDeleteRequest {
  * @example
  * process.exitCode = await deleteDirectory({ target, directoryId: 'test', yes: true, force: false, print });
  */
+const PROGRESS_EVERY_MS = 3_000;
+
 export async function deleteDirectory(request: DirectoryDeleteRequest): Promise<number> {
   const { target, directoryId: id, print } = request;
   if (!request.yes)
     throw new AdminUsageError(
-      `Deleting ${id} removes its tokens, users, groups and revocation evidence: add --yes.`,
+      `Deleting ${id} removes its tokens, users and groups (its revocation evidence is kept): add --yes.`,
     );
   const settleMs = settle(request.settleSeconds);
   const deletion = new DirectoryDeletion(target.client, target.tableName);
@@ -45,6 +47,7 @@ export async function deleteDirectory(request: DirectoryDeleteRequest): Promise<
     throw new CommandRefused(
       `Directory ${id} still has users: deleting it sends user.deleted for each, so every connected application deprovisions them. Add --force to do that, or remove the users in the IdP first.`,
     );
+  let lastProgress = Date.now();
   const report = await deletion.delete(id, {
     actor: { kind: 'admin', id: userInfo().username, label: 'npm run admin -- directory delete' },
     settleMs,
@@ -54,6 +57,17 @@ export async function deleteDirectory(request: DirectoryDeleteRequest): Promise<
           ? `Resuming the deletion of ${id} (it has refused every credential since ${directory.deletingSince}).`
           : `Directory ${id} refuses every credential from now on. Sweeping until nothing is left (at least ${settleMs / 1000} s: a request accepted just before may still write until then).`,
       ),
+    // A line every few seconds, so that the wait for late writers is not silent.
+    onSweep: (progress) => {
+      if (Date.now() - lastProgress < PROGRESS_EVERY_MS) return;
+      lastProgress = Date.now();
+      print(
+        `  sweep ${progress.rounds}: ${progress.usersDeleted} users and ${progress.itemsRemoved} other items removed so far` +
+          (progress.settleRemainingMs > 0
+            ? `; watching for late writes ${Math.ceil(progress.settleRemainingMs / 1000)} s more`
+            : ''),
+      );
+    },
   });
   if (!report) throw new CommandRefused(`No directory "${id}" in ${target.description}.`);
   for (const line of reportLines(id, report)) print(line);

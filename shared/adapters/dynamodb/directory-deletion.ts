@@ -42,6 +42,17 @@ export interface DirectoryDeletionOptions {
   readonly settleMs?: number;
   /** Called once the mark is written: from here on every credential is refused. */
   readonly onMarked?: () => void;
+  /** Called after every sweep with the totals so far, for progress lines. */
+  readonly onSweep?: (progress: DirectoryDeletionProgress) => void;
+}
+
+export interface DirectoryDeletionProgress {
+  readonly rounds: number;
+  readonly usersDeleted: number;
+  /** Other items removed so far, all kinds together. */
+  readonly itemsRemoved: number;
+  /** How long the sweep goes on at least, from now, even if it finds nothing more. */
+  readonly settleRemainingMs: number;
 }
 
 export interface DirectoryDeletionReport {
@@ -145,6 +156,12 @@ export class DirectoryDeletion {
       usersDeleted += users.deleted;
       lastFailure = users.failure ?? lastFailure;
       const swept = await this.sweepOnce(directoryId, removed);
+      options.onSweep?.({
+        rounds,
+        usersDeleted,
+        itemsRemoved: Object.values(removed).reduce((sum, count) => sum + count, 0),
+        settleRemainingMs: Math.max(0, settleMs - (Date.now() - markedAt)),
+      });
       const found = users.deleted + users.failed + swept;
       if (found > 0) continue;
       if (!marked && rounds === 1 && usersDeleted === 0) return undefined;
