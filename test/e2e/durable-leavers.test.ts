@@ -8,14 +8,14 @@
  *   its checkpoint and finishes what the dead process had acknowledged.
  * Runs `npm start` in a folder of its own (its own DynamoDB Local, since the test kills it).
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { connectorRegistry } from '../../functions/connectors/registry.ts';
 import type { EvidenceReport, LeaverEvidence } from '../../shared/evidence/evidence.ts';
 import { type NpmStart, startNpmStart } from '../support/npm-start-process.ts';
-import { dynamoDbLocalPids } from '../support/processes.ts';
+import { dynamoDbLocalPids, processesMentioning } from '../support/processes.ts';
 import { entraUser, PATCH_OP } from '../support/scim-client.ts';
 
 const TOKEN = 'scim_test_token_for_durable_leavers';
@@ -38,7 +38,7 @@ afterAll(async () => {
     await running.exited;
   }
   // A JVM orphaned by a failed run (it leads its own process group).
-  for (const pid of processesInFolder()) {
+  for (const pid of processesMentioning(cwd)) {
     try {
       process.kill(-pid, 'SIGKILL');
     } catch {
@@ -160,22 +160,6 @@ async function everyLeaverSettled(start: NpmStart, timeoutMs = 90_000): Promise<
   }
 }
 
-/** Live processes whose command line mentions our folder (the JVM runs with -dbPath under it). */
-function processesInFolder(): number[] {
-  return readdirSync('/proc')
-    .filter((entry) => /^\d+$/.test(entry))
-    .filter((entry) => {
-      try {
-        const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-        if (stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z')) return false;
-        return readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes(cwd);
-      } catch {
-        return false;
-      }
-    })
-    .map(Number);
-}
-
 describe('npm start loses no acknowledged leaver', { timeout: 180_000 }, () => {
   it('when DynamoDB Local is killed mid-load: it is restarted, SCIM answers 503 meanwhile, every leaver has evidence', async () => {
     running = await startNpmStart(cwd, ENV);
@@ -211,7 +195,7 @@ describe('npm start loses no acknowledged leaver', { timeout: 180_000 }, () => {
     await first.exited;
     expect(ids.filter((id) => acknowledged.has(id)).length).toBeGreaterThanOrEqual(KILL_AFTER);
     // Its JVM outlived it (nothing runs on SIGKILL); the next start must not run a second one on the data.
-    expect(processesInFolder().length).toBeGreaterThan(0);
+    expect(processesMentioning(cwd).length).toBeGreaterThan(0);
 
     running = await startNpmStart(cwd, ENV);
     const second = running;
@@ -223,6 +207,6 @@ describe('npm start loses no acknowledged leaver', { timeout: 180_000 }, () => {
 
     second.child.kill('SIGINT');
     expect(await second.exited).toBe(0);
-    expect(processesInFolder()).toEqual([]);
+    expect(processesMentioning(cwd)).toEqual([]);
   });
 });

@@ -1,8 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { processesMentioning } from '../support/processes.ts';
 import { entraUser } from '../support/scim-client.ts';
 
 const START = resolve(import.meta.dirname, '../../local/start.ts');
@@ -12,22 +13,6 @@ const START = resolve(import.meta.dirname, '../../local/start.ts');
  * process group), instead of depending on the tsx wrapper relaying a signal sent to it alone.
  */
 const TSX_LOADER = import.meta.resolve('tsx');
-
-/** Live processes whose command line mentions `text` (the JVM runs with -dbPath under our folder). */
-function processesMentioning(text: string): number[] {
-  return readdirSync('/proc')
-    .filter((entry) => /^\d+$/.test(entry))
-    .filter((entry) => {
-      try {
-        const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-        if (stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z')) return false;
-        return readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes(text);
-      } catch {
-        return false;
-      }
-    })
-    .map(Number);
-}
 
 interface Started {
   child: ChildProcess;

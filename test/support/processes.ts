@@ -21,6 +21,27 @@ export function dynamoDbLocalPids(port: number): number[] {
   return pids;
 }
 
+/**
+ * Pids of live (non-zombie) processes whose command line mentions `text`: the JVM of an `npm start`
+ * runs with `-dbPath` under its folder, so its folder finds it.
+ *
+ * @example
+ * expect(processesMentioning(cwd)).toEqual([]);
+ */
+export function processesMentioning(text: string): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (!isZombie(entry) && readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes(text))
+        pids.push(Number(entry));
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return pids;
+}
+
 function isZombie(pid: string): boolean {
   // /proc/<pid>/stat: "pid (comm) state ..."; comm may contain spaces, so read after the last ")".
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');

@@ -12,6 +12,7 @@ import { ScimError } from '../../scim/errors.ts';
 import { COUNTER_SHARDS, isKeyable, keys } from '../../store/keys.ts';
 import { batchDelete, inParallel } from './batch.ts';
 import { fromGroupItem, memberItems, toGroupItem } from './group-item.ts';
+import { memberIdsQuery } from './group-members.ts';
 import { groupCounterUpdate } from './group-writes.ts';
 import { closeMemberCounter, readGroup, type Table } from './membership.ts';
 import { retryOnTransactionConflict, transactWrite } from './transact.ts';
@@ -237,15 +238,7 @@ async function removeAllMembers(
   do {
     const page = await table.client.send(
       new QueryCommand({
-        TableName: table.tableName,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: {
-          ':pk': keys.partition(directoryId),
-          ':prefix': keys.memberPrefix(groupId),
-        },
-        ProjectionExpression: '#userId',
-        ExpressionAttributeNames: { '#userId': 'userId' },
-        ConsistentRead: true,
+        ...memberIdsQuery(table, directoryId, groupId),
         ExclusiveStartKey: exclusiveStartKey,
       }),
     );

@@ -26,6 +26,27 @@ export async function countMembers(table: Table, directoryId: string, groupId: s
 }
 
 /**
+ * The Query of a group's member ids (their membership items, user id only, strongly consistent),
+ * to which a caller adds its limit or start key.
+ *
+ * @example
+ * await client.send(new QueryCommand({ ...memberIdsQuery(table, 'default', groupId), Limit: 100 }));
+ */
+export function memberIdsQuery(table: Table, directoryId: string, groupId: string) {
+  return {
+    TableName: table.tableName,
+    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+    ExpressionAttributeValues: {
+      ':pk': keys.partition(directoryId),
+      ':prefix': keys.memberPrefix(groupId),
+    },
+    ProjectionExpression: '#userId',
+    ExpressionAttributeNames: { '#userId': 'userId' },
+    ConsistentRead: true,
+  };
+}
+
+/**
  * Up to `limit` member ids in key order, after the member `after`; `next` names where the
  * following slice starts, absent after the last one. One Query.
  *
@@ -41,15 +62,7 @@ export async function memberSlice(
   if (options.limit <= 0) return { userIds: [] };
   const page = await table.client.send(
     new QueryCommand({
-      TableName: table.tableName,
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-      ExpressionAttributeValues: {
-        ':pk': keys.partition(directoryId),
-        ':prefix': keys.memberPrefix(groupId),
-      },
-      ProjectionExpression: '#userId',
-      ExpressionAttributeNames: { '#userId': 'userId' },
-      ConsistentRead: true,
+      ...memberIdsQuery(table, directoryId, groupId),
       Limit: options.limit,
       ...(options.after === undefined
         ? {}
